@@ -1,0 +1,116 @@
+"""Turn a reader's raw paragraphs into located Blocks: citations, headings, lead-ins, offsets."""
+
+from __future__ import annotations
+
+import re
+
+from clauselint.documents.definitions import find_defined_terms, find_parties, find_title
+from clauselint.documents.labels import SectionState, advance, split_label
+from clauselint.documents.model import BLOCK_SEPARATOR, Block, Document, Extraction, Part, RawBlock
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+_ALL_CAPS_HEADING = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
+STYLED_FORMATS = frozenset({"docx", "html", "markdown"})
+_NOTE_PARTS = (Part.HEADER, Part.FOOTER, Part.FOOTNOTE, Part.ENDNOTE)
+
+
+def assemble(path: str, extraction: Extraction) -> Document:
+    """Build the Document for one file from what its reader extracted."""
+    blocks: list[Block] = []
+    state = SectionState()
+    headings: list[tuple[int, str]] = []
+    open_lead_ins: list[tuple[int, float]] = []
+    offset = 0
+    styled = extraction.format in STYLED_FORMATS
+    for raw in extraction.blocks:
+        text = " ".join(raw.text.split())
+        if not text:
+            continue
+        label = raw.label
+        if label is None and raw.part in (Part.BODY, Part.TEXTBOX, Part.TABLE):
+            label, text = split_label(text)
+        index = len(blocks)
+        heading_level = raw.heading_level or (None if styled else _guess_heading_level(raw, label, text))
+        if raw.part in _NOTE_PARTS or raw.part is Part.TABLE:
+            section = state.citation() if raw.part is Part.TABLE else None
+            depth, lead_in = state.depth + 0.5, None
+        else:
+            if label:
+                state = advance(state, label)
+            elif raw.bullet or raw.list_level:
+                pass
+            elif heading_level is None:
+                state = SectionState(base=state.base, base_depth=state.base_depth)
+            depth = _depth(state, raw, label, heading_level)
+            while open_lead_ins and open_lead_ins[-1][1] >= depth:
+                open_lead_ins.pop()
+            is_item = bool(label or raw.bullet or raw.list_level)
+            lead_in = open_lead_ins[-1][0] if open_lead_ins and is_item else None
+            if not is_item and heading_level is None:
+                open_lead_ins.clear()
+            if heading_level is None and not _SENTENCE_END.search(text):
+                open_lead_ins.append((index, depth))
+            section = state.citation()
+        if heading_level is not None and raw.part is Part.BODY:
+            headings = [(level, title) for level, title in headings if level < heading_level]
+            headings.append((heading_level, f"{label} {text}" if label else text))
+            open_lead_ins.clear()
+        block = Block(
+            index=index,
+            text=text,
+            part=raw.part,
+            file=raw.file or path,
+            page=raw.page,
+            section=section,
+            label=label,
+            heading_path=tuple(title for _, title in headings),
+            depth=depth,
+            lead_in=lead_in,
+            is_heading=heading_level is not None,
+            start=offset,
+            end=offset + len(text),
+            page_breaks=_shift_breaks(raw, text),
+        )
+        blocks.append(block)
+        offset = block.end + len(BLOCK_SEPARATOR)
+    frozen = tuple(blocks)
+    return Document(
+        path=path,
+        format=extraction.format,
+        blocks=frozen,
+        pages=extraction.pages,
+        title=find_title(frozen),
+        parties=find_parties(frozen),
+        defined_terms=find_defined_terms(frozen),
+    )
+
+
+def _depth(state: SectionState, raw: RawBlock, label: str | None, heading_level: int | None) -> float:
+    if heading_level is not None and not label:
+        return float(heading_level) - 1
+    if label:
+        return float(state.depth)
+    if raw.bullet or raw.list_level:
+        return state.depth + 1 + (raw.list_level or 0)
+    return state.depth + 0.5
+
+
+def _guess_heading_level(raw: RawBlock, label: str | None, text: str) -> int | None:
+    """Formats without styles (PDF, text): a short unpunctuated line is a heading."""
+    if raw.part is not Part.BODY:
+        return None
+    if len(text) > 90 or text.endswith((".", ";", ":", ",")):
+        return None
+    if label and re.fullmatch(r"(?:(?:ARTICLE|Article|SECTION|Section)\s*)?[0-9IVX]{1,4}\.?", label):
+        return 1
+    if label is None and _ALL_CAPS_HEADING.match(text) and len(text.split()) <= 10:
+        return 1
+    return None
+
+
+def _shift_breaks(raw: RawBlock, text: str) -> tuple[tuple[int, int], ...]:
+    """Page breaks were measured on the raw text; keep them in range of the cleaned text."""
+    if not raw.page_breaks:
+        return ()
+    cut = max(0, len(" ".join(raw.text.split())) - len(text))
+    return tuple((max(0, at - cut), page) for at, page in raw.page_breaks)

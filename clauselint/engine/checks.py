@@ -1,0 +1,200 @@
+"""The three kinds of check a rule can declare: prohibition, duty and consequence.
+
+Each judges one unit and returns a UnitVerdict or None; evaluate.py picks the best per rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clauselint.engine.modality import Governor, UnitView
+from clauselint.findings import Status
+from clauselint.library import Rule
+
+_RANK = {Status.PRESENT: 3, Status.PARTIAL: 2, Status.CONFLICT: 1, Status.MISSING: 0}
+
+
+@dataclass(frozen=True)
+class UnitVerdict:
+    status: Status
+    reason: str | None = None
+    via: str | None = None  # a defined term or reference that brought in the decisive text
+
+
+def rank(status: Status) -> int:
+    return _RANK[status]
+
+
+@dataclass(frozen=True)
+class TieContext:
+    """What ties a duty or consequence to the use restrictions found elsewhere in the contract."""
+
+    restrictions_found: bool
+    restriction_sections: frozenset[str]
+    restriction_tops: frozenset[tuple[int, str]]  # (document, top-level section or heading)
+    restriction_terms: frozenset[str]
+    restriction_docs: frozenset[int]
+    restriction_concepts: tuple[str, ...]  # label prefixes of the restriction rules' concepts
+    reference_rule: str
+
+
+_SECTION_REF = re.compile(
+    r"\b(?:sections?|clauses?|paragraphs?|articles?|§§?)\s*((?:\d+(?:\.\d+)*(?:\s?\([a-z0-9]+\))*)(?:\s*(?:,|and|or|to|through|-|–)\s*(?:\d+(?:\.\d+)*(?:\s?\([a-z0-9]+\))*))*)",
+    re.IGNORECASE,
+)
+_SINGLE_REF = re.compile(r"\d+(?:\.\d+)*(?:\s?\([a-z0-9]+\))*", re.IGNORECASE)
+_ATTACHMENT_REF = re.compile(r"\b(schedule|exhibit|annex|appendix|attachment|addendum)\s+([A-Z0-9]{1,3})\b", re.IGNORECASE)
+
+
+def section_refs(text: str) -> list[str]:
+    refs = []
+    for match in _SECTION_REF.finditer(text):
+        refs += [ref.replace(" ", "") for ref in _SINGLE_REF.findall(match.group(1))]
+    return refs
+
+
+def attachment_refs(text: str) -> list[str]:
+    return [f"{kind.lower()} {ident.lower()}" for kind, ident in _ATTACHMENT_REF.findall(text)]
+
+
+def refs_overlap(ref: str, section: str) -> bool:
+    """'4' cites '4.2(b)'; '4.2(b)' cites the clause '4.2' it sits in."""
+    a, b = ref.lower(), section.lower()
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long.startswith(short) and long[len(short)] in ".("
+
+
+def prohibition(view: UnitView, rule: Rule, *, bound: bool = False) -> UnitVerdict | None:
+    spec = rule.spec
+    if view.has(f"ignore:{rule.id}"):
+        return None
+    groups = list((spec.get("concepts") or {}).keys())
+    alternatives = spec.get("require_any") or [groups]
+    best: UnitVerdict | None = None
+    for alternative in alternatives:
+        verdict = _prohibition_alternative(view, rule, alternative, bound)
+        if verdict and (best is None or rank(verdict.status) > rank(best.status)):
+            best = verdict
+    for alternative in spec.get("conditions_satisfy") or ():
+        if all(view.marks(f"concept:{rule.id}:{group}") for group in alternative):
+            first = view.marks(f"concept:{rule.id}:{alternative[0]}")[0]
+            governor = view.governor(first.start, bound=bound)
+            conditioned = view.has("mod:condition") or governor.kind in ("prohibit", "oblige") or "only" in view.unit.tokens
+            if conditioned and governor.kind not in ("disclaim", "define", "none") and governor.subject != "provider":
+                return UnitVerdict(Status.PRESENT)
+    return best
+
+
+def _prohibition_alternative(view: UnitView, rule: Rule, groups: list[str], bound: bool) -> UnitVerdict | None:
+    prohibited: dict[str, list[tuple]] = {}
+    permitted: dict[str, list[tuple]] = {}
+    for group in groups:
+        for concept in view.marks(f"concept:{rule.id}:{group}"):
+            governor = view.governor(concept.start, bound=bound)
+            if governor.subject == "provider" and governor.kind != "excepted":
+                continue
+            if governor.kind == "prohibit":
+                prohibited.setdefault(group, []).append((concept, governor))
+            elif governor.kind in ("permit", "excepted") and _is_use_permission(view, concept, governor):
+                permitted.setdefault(group, []).append((concept, governor))
+    if all(group in prohibited for group in groups):
+        return _qualify(view, rule, [item for group in groups for item in prohibited[group]])
+    if all(group in permitted for group in groups):
+        return UnitVerdict(Status.CONFLICT, reason="an express permission")
+    return None
+
+
+def _is_use_permission(view: UnitView, concept, governor: Governor) -> bool:
+    if governor.mark is None:
+        return False
+    if governor.kind == "excepted":
+        return True
+    low, high = sorted((governor.mark.start, concept.start))
+    return view.has_use_verb(low, max(high, governor.mark.end)) or view.has_use_verb(governor.mark.start, governor.mark.end + 1)
+
+
+def _qualify(view: UnitView, rule: Rule, items: list[tuple]) -> UnitVerdict:
+    """A prohibition is partial when a listed qualifier narrows it, unless an accepted one applies."""
+    for concept, governor in items:
+        if view.carve_out(f"accept:{rule.id}", concept, governor):
+            return UnitVerdict(Status.PRESENT)
+    for item in rule.spec.get("partial") or ():
+        for concept, governor in items:
+            if view.near(f"near:{rule.id}:{item['id']}", concept.start, concept.end) or view.carve_out(
+                f"carve:{rule.id}:{item['id']}", concept, governor
+            ):
+                return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
+    return UnitVerdict(Status.PRESENT)
+
+
+def is_tied(view: UnitView, context: TieContext) -> bool:
+    """Does the unit point at the use restrictions (by name, number, defined term or content)?"""
+    if any(view.has(prefix) for prefix in context.restriction_concepts):
+        return True
+    if context.restrictions_found and view.has(f"ref:{context.reference_rule}"):
+        return True
+    for mark in view.marks("term:"):
+        if mark.label[5:] in context.restriction_terms:
+            return True
+    text = view.unit.text
+    for ref in section_refs(text):
+        if any(refs_overlap(ref, section) for section in context.restriction_sections):
+            return True
+    for ref in attachment_refs(text):
+        if any(ref in top for _, top in context.restriction_tops):
+            return True
+    if view.has(f"localref:{context.reference_rule}"):
+        own = view.unit.own
+        top = (own.document, _top_of(own.block.section, own.block.heading_path))
+        if top in context.restriction_tops or own.document in context.restriction_docs:
+            return True
+    return False
+
+
+def _top_of(section: str | None, heading_path: tuple[str, ...]) -> str:
+    if section:
+        return re.split(r"[.(]", section)[0].lower()
+    return heading_path[0].lower() if heading_path else ""
+
+
+def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
+    tied = is_tied(view, context)
+    for mark in view.marks(f"conflict:{rule.id}"):
+        governor_subject = view.subject(mark)
+        if tied and governor_subject != "provider":
+            return UnitVerdict(Status.CONFLICT, reason="the counterparty is expressly relieved of responsibility for compliance")
+    best: UnitVerdict | None = None
+    for mark in view.marks(f"duty:{rule.id}"):
+        governor = view.governor(mark.start)
+        if governor.kind not in ("oblige", "prohibit") or governor.subject == "provider":
+            continue
+        if tied:
+            return UnitVerdict(Status.PRESENT)
+        for item in rule.spec.get("partial") or ():
+            if view.has(f"object:{rule.id}:{item['id']}"):
+                best = UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
+    return best
+
+
+def consequence(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
+    consequences = view.marks(f"consequence:{rule.id}")
+    if not consequences:
+        return None
+    tied = is_tied(view, context)
+    if tied and view.has(f"conflict:{rule.id}"):
+        return UnitVerdict(Status.CONFLICT, reason="the contract rules out suspension or termination for a breach of the use restrictions")
+    triggered = view.has(f"trigger:{rule.id}") or any(view.has(prefix) for prefix in context.restriction_concepts)
+    live = [m for m in consequences if view.governor(m.start).kind not in ("disclaim", "define")]
+    if tied and triggered and live:
+        return UnitVerdict(Status.PRESENT)
+    for item in rule.spec.get("generic") or ():
+        for generic in view.marks(f"generic:{rule.id}:{item['id']}"):
+            start = view.clause_start(generic.start)
+            end = view.clause_end(generic.end)
+            excluded = any(start <= m.start and m.end <= end for m in view.marks(f"notcess:{rule.id}"))
+            if live and not excluded:
+                return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
+    return None

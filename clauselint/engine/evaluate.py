@@ -1,0 +1,220 @@
+"""Run a pack over a contract (one document or a bundle) and produce one Finding per rule."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from clauselint.documents.model import Document
+from clauselint.engine.checks import TieContext, UnitVerdict, consequence, duty, prohibition, rank
+from clauselint.engine.matcher import CompiledPack, compile_pack
+from clauselint.engine.modality import UnitView, Words
+from clauselint.engine.units import ParsedBlock, Unit, build_units, parse_documents, units_for_blocks
+from clauselint.findings import DEFAULT_SEVERITY, Evidence, Finding, Status, Suggestion
+from clauselint.library import Pack, Rule, fill
+
+MAX_EVIDENCE = 3
+OFFERING_TERMS = ("Services", "Service", "Platform", "Software", "Licensed Software", "Product", "Products", "Solution",
+                  "SDK", "API", "Licensed Materials", "Technology", "Licensed Technology", "Subscription Services", "System")
+_POLICY_REF = re.compile(r"\b((?:[A-Z][A-Za-z]+\s+){0,3}(?:Use|Usage|Conduct|Ethics)\s+Policy|AUP)\b")
+
+
+@dataclass(frozen=True)
+class Hit:
+    verdict: UnitVerdict
+    unit: Unit
+    operative: Unit | None = None  # the clause that binds a defined term's definition
+
+
+def evaluate_pack(documents: tuple[Document, ...], pack_id: str, extra: tuple[str, ...] = (), model: str | None = None) -> tuple[Finding, ...]:
+    """One finding per rule of the pack for this contract; documents[0] is the main document."""
+    compiled = compile_pack(pack_id, extra, model)
+    parsed = parse_documents(documents, compiled)
+    by_block = {(p.document, p.block.index): p for p in parsed}
+    words = _words(compiled, documents)
+    views = [UnitView(unit, words) for unit in build_units(parsed)]
+    pack = compiled.pack
+    hits: dict[str, list[Hit]] = {}
+    term_hits: set[str] = set()
+    for rule in pack.rules:
+        if rule.check != "prohibition":
+            continue
+        found = [Hit(v, view.unit) for view in views if (v := prohibition(view, rule))]
+        for term, operative, blocks in _bound_definitions(views, documents, parsed, by_block):
+            for unit in units_for_blocks(blocks, by_block):
+                verdict = prohibition(UnitView(unit, words), rule, bound=True)
+                if verdict:
+                    found.append(Hit(verdict, unit, operative))
+                    term_hits.add(term)
+        hits[rule.id] = found
+    for rule in pack.rules:
+        if rule.check == "prohibition":
+            continue
+        context = _tie_context(pack, rule, hits, term_hits, documents)
+        check = duty if rule.check == "duty" else consequence
+        hits[rule.id] = [Hit(v, view.unit) for view in views if (v := check(view, rule, context))]
+    notes = _unprovided_references(documents)
+    return tuple(_finding(pack, rule, hits.get(rule.id, []), documents, notes) for rule in pack.rules)
+
+
+def _words(compiled: CompiledPack, documents: tuple[Document, ...]) -> Words:
+    lists = compiled.word_lists
+    provider = set(lists["provider_subjects"])
+    counterparty = set(lists["counterparty_subjects"])
+    for document in documents:
+        for party in document.parties:
+            name = (party.defined_as or "").lower().split()
+            if name and party.role == "provider":
+                provider.add(name[-1])
+            elif name and party.role == "customer":
+                counterparty.add(name[-1])
+    counterparty -= {"agency", "authority", "council"} & provider
+    return Words(
+        negators=lists["negators"], not_negators=lists["not_negators"], use_verbs=lists["use_verbs"],
+        provider=frozenset(w for w in provider if " " not in w),
+        counterparty=frozenset(w for w in counterparty if " " not in w) | {"party", "person", "third", "anyone", "nobody"},
+        relative=lists["relative_markers"],
+    )
+
+
+def _bound_definitions(views: list[UnitView], documents: tuple[Document, ...], parsed: list[ParsedBlock],
+                       by_block: dict) -> Iterable[tuple[str, Unit, list[ParsedBlock]]]:
+    """Defined terms that an operative clause prohibits ('shall not engage in any Prohibited Use')."""
+    definitions = {term.term: (d, term.block) for d, document in enumerate(documents) for term in document.defined_terms}
+    seen: set[str] = set()
+    for view in views:
+        for mark in view.marks("term:"):
+            term = mark.label[5:]
+            if term in seen or term not in definitions:
+                continue
+            own = view.unit.own
+            if definitions[term] == (own.document, own.block.index):
+                continue  # the defining sentence itself
+            governor = view.governor(mark.start)
+            if governor.kind != "prohibit" or governor.subject == "provider":
+                continue
+            seen.add(term)
+            d, index = definitions[term]
+            blocks = [p for p in parsed if p.document == d and (p.block.index == index or _descends(p, index, by_block))]
+            yield term, view.unit, blocks
+
+
+def _descends(item: ParsedBlock, ancestor: int, by_block: dict) -> bool:
+    lead_in = item.block.lead_in
+    for _ in range(6):
+        if lead_in is None:
+            return False
+        if lead_in == ancestor:
+            return True
+        parent = by_block.get((item.document, lead_in))
+        lead_in = parent.block.lead_in if parent else None
+    return False
+
+
+def _tie_context(pack: Pack, rule: Rule, hits: dict[str, list[Hit]], term_hits: set[str], documents) -> TieContext:
+    sources = rule.spec.get("restrictions_of") or [r.id for r in pack.rules if r.check == "prohibition"]
+    restriction_units = [hit.unit for rid in sources for hit in hits.get(rid, [])
+                         if hit.verdict.status in (Status.PRESENT, Status.PARTIAL)]
+    sections = {u.own.block.section for u in restriction_units if u.own.block.section}
+    tops = set()
+    for unit in restriction_units:
+        block = unit.own.block
+        if block.section:
+            tops.add((unit.own.document, re.split(r"[.(]", block.section)[0].lower()))
+        for heading in block.heading_path:
+            tops.add((unit.own.document, heading.lower()))
+        title = documents[unit.own.document].title
+        if title:
+            tops.add((unit.own.document, title.lower()))
+    concept_prefixes = tuple(f"concept:{rid}:" for rid in sources)
+    reference_rule = rule.spec.get("references_from") or rule.id
+    return TieContext(
+        restrictions_found=bool(restriction_units),
+        restriction_sections=frozenset(sections),
+        restriction_tops=frozenset(tops),
+        restriction_terms=frozenset(term_hits),
+        restriction_docs=frozenset(u.own.document for u in restriction_units if u.own.document > 0),
+        restriction_concepts=_strong_concepts(pack, sources),
+        reference_rule=reference_rule,
+    ) if concept_prefixes else TieContext(False, frozenset(), frozenset(), frozenset(), frozenset(), (), reference_rule)
+
+
+def _strong_concepts(pack: Pack, sources: list[str]) -> tuple[str, ...]:
+    """Concept groups that name a restricted use on their own (not 'people' or 'watching')."""
+    prefixes = []
+    for rid in sources:
+        rule = pack.rule(rid)
+        alternatives = rule.spec.get("require_any") or [list((rule.spec.get("concepts") or {}).keys())]
+        for alternative in alternatives:
+            if len(alternative) == 1:
+                prefixes.append(f"concept:{rid}:{alternative[0]}")
+    return tuple(prefixes)
+
+
+def _unprovided_references(documents: tuple[Document, ...]) -> tuple[str, ...]:
+    """Policies the contract incorporates that are not among the files read."""
+    names_read = " ".join(
+        " ".join(filter(None, [d.title or "", *(b.text for b in d.blocks if b.is_heading)])) for d in documents
+    ).lower()
+    notes = []
+    for name in sorted({m.group(1).strip() for b in documents[0].blocks for m in _POLICY_REF.finditer(b.text)}):
+        if name.lower() not in names_read and not (name == "AUP" and "acceptable use" in names_read):
+            notes.append(f"The contract refers to the {name}, which was not provided; lint it together with the contract (--with FILE).")
+    return tuple(notes)
+
+
+def _finding(pack: Pack, rule: Rule, hits: list[Hit], documents: tuple[Document, ...], notes: tuple[str, ...]) -> Finding:
+    best_rank = max((rank(h.verdict.status) for h in hits), default=0)
+    chosen = [h for h in hits if rank(h.verdict.status) == best_rank]
+    status = chosen[0].verdict.status if chosen else Status.MISSING
+    reason = next((h.verdict.reason for h in chosen if h.verdict.reason), None)
+    evidence: list[Evidence] = []
+    for hit in chosen:
+        for unit in ([hit.operative] if hit.operative else []) + [hit.unit]:
+            item = _evidence(unit, documents)
+            if item not in evidence:
+                evidence.append(item)
+        if len(evidence) >= MAX_EVIDENCE:
+            break
+    message = rule.message(status.value, reason=reason or "")
+    if status is Status.PARTIAL and not reason:
+        message = rule.message(status.value)
+    return Finding(
+        pack=pack.id,
+        rule=rule.id,
+        status=status,
+        severity=DEFAULT_SEVERITY[status],
+        message=message,
+        evidence=tuple(evidence[:MAX_EVIDENCE]) if status is not Status.MISSING else (),
+        suggestion=None if status is Status.PRESENT else suggest(pack, rule, documents[0]),
+        reason=reason,
+        notes=notes if status is not Status.PRESENT else (),
+    )
+
+
+def _evidence(unit: Unit, documents: tuple[Document, ...]) -> Evidence:
+    own = unit.own
+    block = own.block
+    context = " ".join(segment.text for segment in unit.segments[:-1]) or None
+    return Evidence(text=own.text, file=block.file, page=block.page_at(own.start_char), section=block.section,
+                    part=block.part.value, context=context)
+
+
+def party_names(document: Document) -> dict[str, str]:
+    """The names suggested language is filled with: the contract's own defined terms."""
+    customer = document.party_name("customer") or "Customer"
+    provider = document.party_name("provider") or ("we" if customer.lower() == "you" else "Provider")
+    defined = {term.term for term in document.defined_terms}
+    offering = next((term for term in OFFERING_TERMS if term in defined), "Services")
+    return {"customer": customer, "provider": provider, "offering": f"the {offering}"}
+
+
+def suggest(pack: Pack, rule: Rule, document: Document) -> Suggestion | None:
+    variants = pack.suggestions.get(rule.id, ())
+    if not variants:
+        return None
+    names = party_names(document)
+    audience = "tos" if names["customer"].lower() == "you" else "b2b"
+    template = next((v for v in variants if v.audience == audience), variants[0])
+    return Suggestion(id=template.id, text=fill(template.text, names), placement=template.placement)

@@ -1,0 +1,81 @@
+"""Compile a pack's phrase lists into one spaCy PhraseMatcher, built once per process and pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+
+from clauselint.library import Pack, load_pack
+from clauselint.nlp import get_nlp
+
+MODALITY_KINDS = ("prohibit", "oblige", "permit", "disclaim", "define", "other_direction", "condition")
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    """The pack, its phrase matcher, and the phrase labels the engine asks about."""
+
+    pack: Pack
+    matcher: PhraseMatcher
+    nlp: Language
+    word_lists: dict[str, frozenset[str]]
+
+
+def _variants(phrase: str) -> set[str]:
+    """The phrase and the plural of its last word, so data lists stay short."""
+    phrase = " ".join(phrase.lower().split())
+    out = {phrase}
+    head, _, last = phrase.rpartition(" ")
+    if last.isalpha() and len(last) > 3 and not last.endswith(("s", "ing", "ed")):
+        plural = last[:-1] + "ies" if last.endswith("y") and last[-2] not in "aeiou" else last + "s"
+        out.add(f"{head} {plural}".strip())
+    return out
+
+
+def phrase_table(pack: Pack) -> dict[str, set[str]]:
+    """Every label the engine matches, mapped to its phrases (labels are 'kind:rule:name')."""
+    table: dict[str, set[str]] = {}
+
+    def add(label: str, phrases: Any) -> None:
+        for phrase in phrases or ():
+            table.setdefault(label, set()).update(_variants(str(phrase)))
+
+    for kind in MODALITY_KINDS:
+        add(f"mod:{kind}", pack.modality.get(kind))
+    for rule in pack.rules:
+        spec = rule.spec
+        for group, phrases in (spec.get("concepts") or {}).items():
+            add(f"concept:{rule.id}:{group}", phrases)
+        add(f"ignore:{rule.id}", spec.get("ignore_when"))
+        add(f"accept:{rule.id}", spec.get("accept"))
+        add(f"duty:{rule.id}", spec.get("duties"))
+        add(f"ref:{rule.id}", spec.get("references"))
+        add(f"localref:{rule.id}", spec.get("local_references"))
+        add(f"conflict:{rule.id}", spec.get("conflicts"))
+        add(f"consequence:{rule.id}", spec.get("consequences"))
+        add(f"trigger:{rule.id}", spec.get("triggers"))
+        add(f"notcess:{rule.id}", spec.get("not_cessation"))
+        for item in spec.get("partial") or ():
+            add(f"near:{rule.id}:{item['id']}", item.get("near"))
+            add(f"carve:{rule.id}:{item['id']}", item.get("carve_out"))
+            add(f"object:{rule.id}:{item['id']}", item.get("objects"))
+        for item in spec.get("generic") or ():
+            add(f"generic:{rule.id}:{item['id']}", item.get("triggers"))
+    return table
+
+
+@lru_cache(maxsize=8)
+def compile_pack(pack_id: str, extra: tuple[str, ...] = (), model: str | None = None) -> CompiledPack:
+    pack = load_pack(pack_id, extra)
+    nlp = get_nlp(model)
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for label, phrases in sorted(phrase_table(pack).items()):
+        matcher.add(label, list(nlp.tokenizer.pipe(sorted(phrases))))
+    words = {key: frozenset(str(v).lower() for v in pack.modality.get(key, ())) for key in
+             ("negators", "use_verbs", "provider_subjects", "counterparty_subjects", "relative_markers")}
+    words["not_negators"] = frozenset(str(v).lower() for v in pack.modality.get("not_negators", ()))
+    return CompiledPack(pack=pack, matcher=matcher, nlp=nlp, word_lists=words)

@@ -1,0 +1,170 @@
+"""What governs a phrase in a clause: prohibition, obligation, permission, disclaimer or none.
+
+The blank spaCy pipeline has no parser, so scope is read the way a lawyer skims: the nearest
+modal to the left within the clause governs (a lead-in's modal carries into its items); with none
+there, a modal to the right ("... is prohibited", a table cell "Prohibited") governs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from clauselint.engine.units import Mark, Unit
+
+MODAL_KINDS = ("prohibit", "oblige", "permit", "disclaim", "define", "other_direction", "condition")
+NEGATOR_WINDOW = 6
+SUBJECT_WINDOW = 10
+
+
+@dataclass(frozen=True)
+class Governor:
+    kind: str  # prohibit | permit | oblige | disclaim | define | excepted | None
+    mark: Mark | None
+    subject: str | None  # provider | counterparty | None (unknown: passive or impersonal)
+
+
+@dataclass(frozen=True)
+class Words:
+    negators: frozenset[str]
+    not_negators: frozenset[str]
+    use_verbs: frozenset[str]
+    provider: frozenset[str]
+    counterparty: frozenset[str]
+    relative: frozenset[str]
+
+
+class UnitView:
+    """Modality queries over one unit; results depend only on the unit and the word lists."""
+
+    def __init__(self, unit: Unit, words: Words) -> None:
+        self.unit = unit
+        self.words = words
+
+    @cached_property
+    def modals(self) -> tuple[Mark, ...]:
+        """Modal phrases, overlapping ones resolved to the longest starting first."""
+        candidates = sorted((m for m in self.unit.marks if m.label.startswith("mod:")), key=lambda m: (m.start, -(m.end - m.start)))
+        chosen: list[Mark] = []
+        for mark in candidates:
+            if chosen and mark.start < chosen[-1].end:
+                continue
+            chosen.append(mark)
+        return tuple(chosen)
+
+    def marks(self, prefix: str) -> list[Mark]:
+        return [m for m in self.unit.marks if m.label.startswith(prefix)]
+
+    def has(self, prefix: str) -> bool:
+        return any(m.label.startswith(prefix) for m in self.unit.marks)
+
+    def is_stop(self, i: int) -> bool:
+        """A ';' ends a clause unless it separates the items of a list opened by ':'."""
+        return self.unit.tokens[i] == ";" and not self.unit.colon_before[i] and i >= self.unit.own_start
+
+    def clause_start(self, pos: int) -> int:
+        i = pos - 1
+        while i >= 0:
+            if self.is_stop(i):
+                return i + 1
+            i -= 1
+        return 0
+
+    def clause_end(self, pos: int) -> int:
+        for i in range(pos, len(self.unit.tokens)):
+            if self.is_stop(i):
+                return i
+        return len(self.unit.tokens)
+
+    def governor(self, pos: int, *, bound: bool = False) -> Governor:
+        """The modality that governs the phrase starting at token `pos`."""
+        start = self.clause_start(pos)
+        left = [m for m in self.modals if start <= m.start and m.end <= pos]
+        for mark in reversed(left):
+            kind = mark.label[4:]
+            if kind == "condition":
+                continue
+            if kind in ("oblige", "permit") and self._in_relative_clause(mark):
+                continue
+            if kind == "other_direction":
+                earlier = [m for m in left if m.end <= mark.start and m.label[4:] in ("prohibit", "permit", "oblige")]
+                if earlier or bound:
+                    return Governor("excepted", mark, self.subject(earlier[-1] if earlier else mark))
+                continue
+            if any(m.label == "mod:disclaim" and m.end <= mark.start for m in left) and kind != "disclaim":
+                return Governor("disclaim", mark, None)
+            if kind in ("oblige", "permit") and self._negated(mark, pos):
+                return Governor("prohibit", mark, self.subject(mark))
+            if kind == "define":
+                return Governor("prohibit" if bound else "define", mark, None)
+            if kind == "oblige" and bound:
+                return Governor("prohibit", mark, None)
+            return Governor(kind, mark, self.subject(mark))
+        end = self.clause_end(pos)
+        for mark in self.modals:
+            if pos <= mark.start < end and mark.label[4:] in ("prohibit", "permit", "disclaim"):
+                return Governor(mark.label[4:], mark, self.subject(mark))
+        return Governor("prohibit" if bound else "none", None, None)
+
+    def _in_relative_clause(self, mark: Mark) -> bool:
+        tokens = self.unit.tokens
+        window = tokens[max(0, mark.start - 3): mark.start]
+        return any(word in self.words.relative for word in window) and not any(
+            word in self.words.provider or word in self.words.counterparty for word in tokens[max(0, mark.start - 1): mark.start]
+        ) and mark.start - 3 >= self.clause_start(mark.start)
+
+    def _negated(self, mark: Mark, pos: int) -> bool:
+        tokens = self.unit.tokens
+        start = max(self.clause_start(mark.start), mark.start - NEGATOR_WINDOW)
+        text = " ".join(tokens[start:pos])
+        if any(phrase in text for phrase in self.words.not_negators):
+            text = text
+            for phrase in self.words.not_negators:
+                text = text.replace(phrase, "")
+        return any(word in self.words.negators for word in text.split())
+
+    def subject(self, mark: Mark | None) -> str | None:
+        """Whose duty the modal states: the party word nearest before it."""
+        if mark is None:
+            return None
+        if any(word in mark.label for word in ("permit", "allow")) and "not" in self.unit.tokens[mark.start:mark.end]:
+            return "counterparty"  # "we do not permit you to" restricts the counterparty
+        tokens = self.unit.tokens
+        for i in range(mark.start - 1, max(-1, mark.start - SUBJECT_WINDOW - 1), -1):
+            word = tokens[i]
+            if word in (";", ":"):
+                break
+            if word in self.words.counterparty:
+                return "counterparty"
+            if word in self.words.provider:
+                return "provider"
+        return None
+
+    def has_use_verb(self, start: int, end: int) -> bool:
+        return any(word in self.words.use_verbs for word in self.unit.tokens[start:end])
+
+    def near(self, prefix: str, start: int, end: int, before: int = 4, after: int = 8) -> Mark | None:
+        """A mark with `prefix` just before [start, end) or shortly after it in the same clause."""
+        clause_end = self.clause_end(end)
+        for mark in self.marks(prefix):
+            if start - before <= mark.start and mark.end <= start:
+                return mark
+            if end <= mark.start and mark.end <= min(clause_end, end + after):
+                return mark
+            if start <= mark.start and mark.end <= end:
+                return mark
+        return None
+
+    def carve_out(self, prefix: str, concept: Mark, governor: Governor) -> Mark | None:
+        """An exception attached to the clause: before its modal, or after the concept."""
+        clause_end = self.clause_end(concept.end)
+        next_modal = next((m.start for m in self.modals if m.start >= concept.end and m.label[4:] in ("prohibit", "oblige")), clause_end)
+        limit = min(clause_end, next_modal)
+        modal_start = governor.mark.start if governor.mark is not None else concept.start
+        clause_start = self.clause_start(modal_start)
+        for mark in self.marks(prefix):
+            if concept.end <= mark.start and mark.end <= limit:
+                return mark
+            if clause_start <= mark.start and mark.end <= modal_start:
+                return mark
+        return None
