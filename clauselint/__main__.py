@@ -1,0 +1,5 @@
+"""`python -m clauselint` runs the CLI."""
+
+from clauselint.cli import main
+
+main()
