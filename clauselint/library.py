@@ -24,7 +24,7 @@ CHECK_KINDS = ("prohibition", "duty", "consequence")
 _RULE_KEYS = {
     "id", "name", "pledge", "summary", "check", "concepts", "require_any", "conditions_satisfy", "ignore_when",
     "partial", "accept", "messages", "restrictions_of", "duties", "references", "conflicts", "consequences",
-    "triggers", "references_from", "local_references", "baseline_keywords", "generic", "not_cessation", "examples",
+    "triggers", "references_from", "local_references", "policy_references", "baseline_keywords", "generic", "not_cessation", "examples",
 }
 
 

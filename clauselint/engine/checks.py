@@ -37,6 +37,7 @@ class TieContext:
     restriction_docs: frozenset[int]
     restriction_concepts: tuple[str, ...]  # label prefixes of the restriction rules' concepts
     reference_rule: str
+    policies_provided: bool = False  # an attachment holding restrictions was linted with the contract
 
 
 _SECTION_REF = re.compile(
@@ -132,9 +133,12 @@ def _qualify(view: UnitView, rule: Rule, items: list[tuple]) -> UnitVerdict:
 
 def is_tied(view: UnitView, context: TieContext) -> bool:
     """Does the unit point at the use restrictions (by name, number, defined term or content)?"""
-    if any(view.has(prefix) for prefix in context.restriction_concepts):
-        return True
+    for prefix in context.restriction_concepts:
+        if any(view.governor(mark.start).kind == "prohibit" for mark in view.marks(prefix)):
+            return True
     if context.restrictions_found and view.has(f"ref:{context.reference_rule}"):
+        return True
+    if context.policies_provided and view.has(f"policyref:{context.reference_rule}"):
         return True
     for mark in view.marks("term:"):
         if mark.label[5:] in context.restriction_terms:
@@ -169,7 +173,7 @@ def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
     best: UnitVerdict | None = None
     for mark in view.marks(f"duty:{rule.id}"):
         governor = view.governor(mark.start)
-        if governor.kind not in ("oblige", "prohibit") or governor.subject == "provider":
+        if governor.mark is None or governor.mark.label != "mod:oblige" or governor.subject == "provider":
             continue
         if tied:
             return UnitVerdict(Status.PRESENT)
@@ -186,7 +190,8 @@ def consequence(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict 
     tied = is_tied(view, context)
     if tied and view.has(f"conflict:{rule.id}"):
         return UnitVerdict(Status.CONFLICT, reason="the contract rules out suspension or termination for a breach of the use restrictions")
-    triggered = view.has(f"trigger:{rule.id}") or any(view.has(prefix) for prefix in context.restriction_concepts)
+    triggered = view.has(f"trigger:{rule.id}") or any(
+        view.governor(m.start).kind == "prohibit" for prefix in context.restriction_concepts for m in view.marks(prefix))
     live = [m for m in consequences if view.governor(m.start).kind not in ("disclaim", "define")]
     if tied and triggered and live:
         return UnitVerdict(Status.PRESENT)

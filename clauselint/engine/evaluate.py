@@ -92,12 +92,23 @@ def _bound_definitions(views: list[UnitView], documents: tuple[Document, ...], p
             if definitions[term] == (own.document, own.block.index):
                 continue  # the defining sentence itself
             governor = view.governor(mark.start)
-            if governor.kind != "prohibit" or governor.subject == "provider":
+            if governor.kind != "prohibit" or governor.subject == "provider" or not _names_a_use(term):
                 continue
             seen.add(term)
             d, index = definitions[term]
             blocks = [p for p in parsed if p.document == d and (p.block.index == index or _descends(p, index, by_block))]
             yield term, view.unit, blocks
+
+
+_USE_WORDS = ("use", "uses", "purpose", "purposes", "application", "applications", "activity", "activities", "conduct",
+              "field", "practice", "practices", "case", "cases")
+_RESTRICTIVE = ("restricted", "prohibited", "excluded", "forbidden", "banned", "unauthorised", "unauthorized", "impermissible")
+
+
+def _names_a_use(term: str) -> bool:
+    """Only terms that name uses ('Prohibited Use', 'Excluded Field of Use') carry a ban into their definition."""
+    words = term.lower().split()
+    return bool(words) and (words[-1] in _USE_WORDS or any(w in _RESTRICTIVE for w in words))
 
 
 def _descends(item: ParsedBlock, ancestor: int, by_block: dict) -> bool:
@@ -137,6 +148,7 @@ def _tie_context(pack: Pack, rule: Rule, hits: dict[str, list[Hit]], term_hits: 
         restriction_docs=frozenset(u.own.document for u in restriction_units if u.own.document > 0),
         restriction_concepts=_strong_concepts(pack, sources),
         reference_rule=reference_rule,
+        policies_provided=any(u.own.document > 0 for u in restriction_units),
     ) if concept_prefixes else TieContext(False, frozenset(), frozenset(), frozenset(), frozenset(), (), reference_rule)
 
 

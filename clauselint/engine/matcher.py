@@ -55,6 +55,7 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
         add(f"duty:{rule.id}", spec.get("duties"))
         add(f"ref:{rule.id}", spec.get("references"))
         add(f"localref:{rule.id}", spec.get("local_references"))
+        add(f"policyref:{rule.id}", spec.get("policy_references"))
         add(f"conflict:{rule.id}", spec.get("conflicts"))
         add(f"consequence:{rule.id}", spec.get("consequences"))
         add(f"trigger:{rule.id}", spec.get("triggers"))

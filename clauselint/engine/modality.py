@@ -14,6 +14,7 @@ from clauselint.engine.units import Mark, Unit
 
 MODAL_KINDS = ("prohibit", "oblige", "permit", "disclaim", "define", "other_direction", "condition")
 NEGATOR_WINDOW = 6
+PASSIVE_STEMS = ("prohibit", "forbid", "permit", "allow", "authori", "ban", "barred", "disallow", "restrict", "licen", "exclu", "approved")
 SUBJECT_WINDOW = 10
 
 
@@ -102,9 +103,14 @@ class UnitView:
             return Governor(kind, mark, self.subject(mark))
         end = self.clause_end(pos)
         for mark in self.modals:
-            if pos <= mark.start < end and mark.label[4:] in ("prohibit", "permit", "disclaim"):
-                return Governor(mark.label[4:], mark, self.subject(mark))
+            if pos <= mark.start < end and mark.label[4:] in ("prohibit", "permit") and self._passive(mark):
+                return Governor(mark.label[4:], mark, None)
         return Governor("prohibit" if bound else "none", None, None)
+
+    def _passive(self, mark: Mark) -> bool:
+        """'... is prohibited', a table cell 'Permitted': a modal that can follow what it governs."""
+        words = self.unit.tokens[mark.start:mark.end]
+        return any(word.startswith(PASSIVE_STEMS) for word in words)
 
     def _in_relative_clause(self, mark: Mark) -> bool:
         tokens = self.unit.tokens
