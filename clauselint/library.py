@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+
 def _find_library_root() -> Path:
     """Installed wheels carry the library inside the package; a source checkout has it beside it."""
     here = Path(__file__).resolve().parent

@@ -12,7 +12,9 @@ _Q_CLOSE = "\"”’'"
 _TERM = rf"[{_Q_OPEN}]([A-Z][A-Za-z0-9&\-’' ]{{0,60}}?)[{_Q_CLOSE}]"
 
 # "Term" means / shall mean / has the meaning / refers to / includes
-_MEANS = re.compile(_TERM + r"\s*(?:\([^)]{0,40}\)\s*)?(?:means|shall mean|will mean|has the meaning|have the meaning|refers to|is defined|includes|shall include)\b")
+_MEANS = re.compile(
+    _TERM + r"\s*(?:\([^)]{0,40}\)\s*)?(?:means|shall mean|will mean|has the meaning|have the meaning|refers to|is defined|includes|shall include)\b"
+)
 # (the "Term"), (each, a "Term"), (hereinafter "Term"), (collectively, "Terms")
 _INLINE = re.compile(
     r"\((?:[^()]{0,80}?[,;]\s*)?(?:hereinafter(?: referred to as)?\s+|(?:the|each|a|an|collectively|together|individually)[, ]+(?:a |an |the )?)?"

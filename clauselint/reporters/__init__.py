@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clauselint.findings import Report
 from clauselint.reporters.json_report import render_json
 from clauselint.reporters.text_report import render_text
 

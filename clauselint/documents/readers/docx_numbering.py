@@ -60,6 +60,18 @@ class Level:
     restart: int | None = None  # w:lvlRestart: restart after level n (1-based) or shallower; 0 never
     bullet: bool = False
     style: str | None = None  # w:pStyle: the paragraph style linked to this level
+    pieces: tuple[str | int, ...] = ()  # the level text split into literals and level indexes
+    needs_normalising: bool = False  # the level text has whitespace to collapse or strip
+
+    @staticmethod
+    def split_text(text: str | None) -> tuple[str | int, ...]:
+        pieces: list[str | int] = []
+        for index, part in enumerate(_PLACEHOLDER.split(text or "")):
+            if index % 2:
+                pieces.append(int(part) - 1)
+            elif part:
+                pieces.append(part)
+        return tuple(pieces)
 
 
 @dataclass(frozen=True)
@@ -71,10 +83,35 @@ class ListItem:
     bullet: bool
 
 
+class _Levels:
+    """The w:lvl elements of a definition, each parsed the first time it is needed."""
+
+    __slots__ = ("_raw", "_parsed")
+
+    def __init__(self, raw: dict[int, etree._Element]) -> None:
+        self._raw = raw
+        self._parsed: dict[int, Level] = {}
+
+    def get(self, index: int) -> Level | None:
+        level = self._parsed.get(index)
+        if level is None:
+            element = self._raw.get(index)
+            if element is None:
+                return None
+            level = self._parsed[index] = _parse_level(element)
+        return level
+
+    def items(self) -> list[tuple[int, Level]]:
+        return [(index, self.get(index)) for index in sorted(self._raw)]  # type: ignore[misc]
+
+    def replaced(self, overrides: dict[int, etree._Element]) -> _Levels:
+        return _Levels({**self._raw, **overrides}) if overrides else self
+
+
 @dataclass(frozen=True)
 class _Num:
     key: str  # the abstract numbering whose counters this list uses
-    levels: dict[int, Level]
+    levels: _Levels
     start_overrides: dict[int, int]
 
 
@@ -110,7 +147,9 @@ def _parse_level(lvl: etree._Element) -> Level:
         # a literal symbol as the "number" (e.g. an en dash) is a bullet in all but name
         literal = text.strip()
         bullet = len(literal) == 1 and not literal.isalnum()
-    return Level(start, fmt, text, is_legal, restart, bullet, style)
+    pieces = Level.split_text(text)
+    normalise = bool(text) and (text != text.strip() or any(c.isspace() for c in text))
+    return Level(start, fmt, text, is_legal, restart, bullet, style, pieces, normalise)
 
 
 def _num_format(element: etree._Element) -> str:
@@ -151,6 +190,7 @@ class Numbering:
         self._nums: dict[str, etree._Element] = {}
         self._style_num_id = style_num_id
         self._resolved: dict[str, _Num | None] = {}
+        self._abstract_resolved: dict[str, tuple[str, _Levels] | None] = {}
         self._counters: dict[str, list[int | None]] = {}
         self._used: set[str] = set()
         if root is None:
@@ -163,7 +203,14 @@ class Numbering:
 
     # -- definitions ------------------------------------------------------------------------
 
-    def _abstract_levels(self, abstract_id: str, depth: int = 0) -> tuple[str, dict[int, Level]] | None:
+    def _abstract_levels(self, abstract_id: str, depth: int = 0) -> tuple[str, _Levels] | None:
+        if abstract_id in self._abstract_resolved:
+            return self._abstract_resolved[abstract_id]
+        resolved = self._abstract_levels_uncached(abstract_id, depth)
+        self._abstract_resolved[abstract_id] = resolved
+        return resolved
+
+    def _abstract_levels_uncached(self, abstract_id: str, depth: int) -> tuple[str, _Levels] | None:
         abstract = self._abstract.get(abstract_id)
         if abstract is None:
             return None
@@ -177,14 +224,14 @@ class Numbering:
                 resolved = self._abstract_levels(target.get(VAL) or "", depth + 1)
                 if resolved is not None:
                     return resolved
-        levels: dict[int, Level] = {}
+        raw: dict[int, etree._Element] = {}
         for lvl in abstract:
             if lvl.tag != _LVL:
                 continue
             index = parse_int(lvl.get(ILVL))
-            if index is not None and 0 <= index < LEVELS and index not in levels:
-                levels[index] = _parse_level(lvl)
-        return abstract_id, levels
+            if index is not None and 0 <= index < LEVELS and index not in raw:
+                raw[index] = lvl
+        return abstract_id, _Levels(raw)
 
     def _num(self, num_id: str) -> _Num | None:
         if num_id in self._resolved:
@@ -196,7 +243,7 @@ class Numbering:
             found = self._abstract_levels(abstract_ref.get(VAL) or "")
             if found is not None:
                 key, levels = found
-                levels = dict(levels)
+                replaced: dict[int, etree._Element] = {}
                 start_overrides: dict[int, int] = {}
                 for override in num.iter(_LVL_OVERRIDE):
                     index = parse_int(override.get(ILVL))
@@ -204,13 +251,13 @@ class Numbering:
                         continue
                     lvl = override.find(_LVL)
                     if lvl is not None:
-                        levels[index] = _parse_level(lvl)
+                        replaced[index] = lvl
                     start = override.find(_START_OVERRIDE)
                     if start is not None:
                         start_overrides[index] = parse_int(start.get(VAL)) or 0
                     elif lvl is not None and lvl.find(_START) is not None:
-                        start_overrides[index] = levels[index].start
-                resolved = _Num(key, levels, start_overrides)
+                        start_overrides[index] = _parse_level(lvl).start
+                resolved = _Num(key, levels.replaced(replaced), start_overrides)
         self._resolved[num_id] = resolved
         return resolved
 
@@ -218,7 +265,7 @@ class Numbering:
         """The level a paragraph style is linked to in a list (w:lvl/w:pStyle), else 0."""
         num = self._num(num_id)
         if num is not None and style_id is not None:
-            for index, level in sorted(num.levels.items()):
+            for index, level in num.levels.items():
                 if level.style == style_id:
                     return index
         return 0
@@ -246,6 +293,8 @@ class Numbering:
         current = counters[ilvl]
         counters[ilvl] = self._start(num, ilvl) if current is None else current + 1
         for deeper in range(ilvl + 1, LEVELS):
+            if counters[deeper] is None:
+                continue
             deeper_level = num.levels.get(deeper)
             restart = deeper_level.restart if deeper_level is not None and deeper_level.restart is not None else deeper
             if ilvl < restart:
@@ -264,21 +313,24 @@ class Numbering:
     def _label(self, num: _Num, level: Level, counters: list[int | None]) -> str | None:
         if not level.text:
             return None
-
-        def placeholder(match: re.Match[str]) -> str:
-            index = int(match.group(1)) - 1
-            shown = num.levels.get(index)
-            value = counters[index]
-            if value is None:
-                value = self._start(num, index)
-            fmt = shown.fmt if shown is not None else "decimal"
+        out = []
+        for piece in level.pieces:
+            if piece.__class__ is str:
+                out.append(piece)
+                continue
+            shown = num.levels.get(piece)
             if shown is not None and shown.bullet:
-                return ""
+                continue
+            value = counters[piece]
+            if value is None:
+                value = self._start(num, piece)
+            fmt = shown.fmt if shown is not None else "decimal"
             if level.is_legal and fmt != "none":
                 fmt = "decimal"
-            return format_number(value, fmt)
-
-        label = " ".join(_PLACEHOLDER.sub(placeholder, level.text).split())
+            out.append(format_number(value, fmt))
+        label = "".join(out)
+        if level.needs_normalising:
+            label = " ".join(label.split())
         return label or None
 
 
@@ -299,10 +351,7 @@ _ROMAN = (
     (4, "IV"),
     (1, "I"),
 )
-_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen").split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 _ORDINAL_WORDS = {
     "one": "first",

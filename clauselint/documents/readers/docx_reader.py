@@ -168,19 +168,19 @@ class _Package:
 
     def __init__(self, data: bytes, name: str, max_uncompressed: int) -> None:
         self.name = name
-        self._budget = max_uncompressed
+        self._budget = self._limit = max_uncompressed
         self._parser = make_parser()
+        if not data:
+            raise ReadError("empty-document", f"{name}: the file is empty (0 bytes); check that this is the right file")
         if data[:8] == _OLE_MAGIC:
             if "EncryptedPackage".encode("utf-16-le") in data:
                 raise ReadError(
                     "encrypted",
-                    f"{name}: the document is password-protected; remove the password in Word "
-                    "(File > Info > Protect Document) and lint the saved copy",
+                    f"{name}: the document is password-protected; remove the password in Word (File > Info > Protect Document) and lint the saved copy",
                 )
             raise ReadError(
                 "unsupported-legacy-doc",
-                f"{name}: this is a legacy Word 97-2003 document with a .docx name; open it in "
-                "Word and save it as a Word Document (.docx)",
+                f"{name}: this is a legacy Word 97-2003 document with a .docx name; open it in Word and save it as a Word Document (.docx)",
             )
         if data[:5] == b"{\\rtf":
             raise ReadError(
@@ -200,8 +200,7 @@ class _Package:
     def _corrupt(self, what: str) -> ReadError:
         return ReadError(
             "corrupt-docx",
-            f"{self.name}: {what}; the file is damaged or not a Word document - open it in Word "
-            "(which offers to repair it) and save it again as .docx",
+            f"{self.name}: {what}; the file is damaged or not a Word document - open it in Word (which offers to repair it) and save it again as .docx",
         )
 
     def info(self, part: str) -> zipfile.ZipInfo | None:
@@ -216,9 +215,9 @@ class _Package:
     def _too_large(self, size: int) -> ReadError:
         return ReadError(
             "too-large",
-            f"{self.name}: the document's parts decompress to more than {self._budget // (1024 * 1024) or 1} MB "
-            f"({size:,} bytes declared or read); this is not a normal contract (possibly a ZIP bomb) - "
-            "check the file, or raise the size limit if it is genuine",
+            f"{self.name}: the document's parts decompress to more than the limit of {_size(self._limit)} "
+            f"({_size(size)} in one part alone or with the parts already read); this is not a normal "
+            "contract (possibly a ZIP bomb) - check the file, or raise the size limit if it is genuine",
         )
 
     def read(self, part: str) -> bytes | None:
@@ -276,10 +275,13 @@ class _Package:
         if self.info("content.xml") is not None and self.info("mimetype") is not None:
             raise ReadError(
                 "unsupported-legacy-doc",
-                f"{self.name}: this is an OpenDocument (.odt) file with a .docx name; open it in "
-                "Word or LibreOffice and save it as a Word Document (.docx)",
+                f"{self.name}: this is an OpenDocument (.odt) file with a .docx name; open it in Word or LibreOffice and save it as a Word Document (.docx)",
             )
         raise self._corrupt("the package has no main document part (word/document.xml)")
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -357,7 +359,11 @@ class _Reader:
         self.default_style = self.styles.paragraph(None)
 
         # sections, in order: what each starts with and which headers and footers it shows
-        self.sections = [s for s in body.iter(SECT_PR) if s.getparent().tag in (PPR, BODY)]
+        self.sections = [
+            section
+            for section in body.iter(SECT_PR)
+            if section.getparent().tag in (PPR, BODY) and not any(a.tag == TXBX_CONTENT for a in section.iterancestors())
+        ]
 
         self.story, self.paging = Part.BODY, True
         self._story(body, Part.BODY)
@@ -384,12 +390,21 @@ class _Reader:
                     self.page = page if part is Part.FOOTNOTE else end_page
                     self._story(note, part)
 
+        body_and_notes = len(self.out)
         for part, parts_by_page in self._headers_and_footers(rels).items():
             for target, page in parts_by_page.items():
                 root = package.xml(target)
                 if root is not None:
                     self.page = page
                     self._story(root, part)
+        # the same running text in several header (footer) parts, e.g. first-page and default: once
+        seen: set[tuple[str, Part]] = set()
+        running = self.out[body_and_notes:]
+        del self.out[body_and_notes:]
+        for block in running:
+            if (block[0], block[1]) not in seen:
+                seen.add((block[0], block[1]))
+                self.out.append(block)
 
         pages = end_page if self.page_info else None
         blocks = [
@@ -626,7 +641,17 @@ class _Reader:
                 if len(child):  # entity references left unresolved: keep only the text around them
                     text = (text or "") + "".join(grand.tail or "" for grand in child)
                 if text:
-                    self._add(text)
+                    # _add, inlined: this is the hot path
+                    if "\xad" in text:
+                        text = text.replace("\xad", "")
+                    draft = self.draft
+                    draft.pieces.append(text)
+                    draft.length += len(text)
+                    if self.paging and not text.isspace():
+                        self.at_top = self.absorb = False
+                        self.seen_text = True
+            elif tag == RPR:
+                continue
             elif tag == TAB or tag == PTAB or tag == CR:
                 self._add(" ")
             elif tag == BR:

@@ -95,7 +95,14 @@ def make_line(words: list[Word], page: int) -> Line:
         top = max(top, word.top)
     size = max(weight, key=weight.__getitem__)
     bottom = min((w.bottom for w in words if abs(w.top - w.bottom - size) <= 0.5), default=words[0].bottom)
-    return Line(words, page, words[0].x0, x1, bottom, top, size, " ".join(w.text for w in words))
+    # Words that touch are one word the engine split (a change of font inside it).
+    touching = 0.1 * size
+    parts = [words[0].text]
+    for before, word in zip(words, words[1:]):
+        if word.x0 - before.x1 >= touching:
+            parts.append(" ")
+        parts.append(word.text)
+    return Line(words, page, words[0].x0, x1, bottom, top, size, "".join(parts))
 
 
 def group_lines(words: list[Word], page: int) -> list[Line]:
@@ -118,7 +125,25 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
             if word.text == last.text and abs(word.x0 - last.x0) < 0.3 * word.size:
                 continue
             kept.append(word)
-        result.append(make_line(kept, page))
+        line = make_line(kept, page)
+        # a note reference printed apart ("surveillance ¹"); a note's own leading number stays
+        raised = [
+            w for w in line.words[1:]
+            if w.size < 0.8 * line.size and w.bottom > line.bottom + 0.15 * line.size and pt.is_note_reference(w.text)
+        ]
+        if raised:
+            gone = {id(w) for w in raised}
+            words = []
+            for index, word in enumerate(line.words):
+                if id(word) in gone:
+                    continue
+                mark = line.words[index - 1] if index else None
+                if words and mark is not None and id(mark) in gone and word.x0 - mark.x1 < 0.1 * line.size:
+                    # the text after the mark ("surveillance¹,") keeps touching the word before it
+                    word = Word(word.text, words[-1].x1, word.x1, word.bottom, word.top)
+                words.append(word)
+            line = make_line(words, page)
+        result.append(line)
     return result
 
 
@@ -220,7 +245,7 @@ def region_cells(region: Region) -> list[list[Line]]:
     out = []
     for key in sorted(cells):
         lines = group_lines(cells[key], region.page)
-        right = max(line.x1 for line in lines)
+        right = _right_edge([line.x1 for line in lines])
         for line in lines:
             line.right = right
         out.append(lines)
@@ -242,7 +267,7 @@ def strip_running(pages: list[PageData], lines_by_page: dict[int, list[Line]]) -
     """
     bands: dict[int, list[tuple[Line, Line, str]]] = {}  # page -> (line, segment, band)
     seen: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)  # (band, key) -> page -> text
-    order: dict[tuple[str, str], tuple[int, float]] = {}
+    order: dict[tuple[str, str], tuple[int, float, float]] = {}
     for page in pages:
         band = MARGIN_BAND * page.height
         found = []
@@ -257,7 +282,7 @@ def strip_running(pages: list[PageData], lines_by_page: dict[int, list[Line]]) -
                 found.append((line, segment, where))
                 key = (where, pt.running_key(segment.text))
                 seen[key].setdefault(page.number, segment.text)
-                order.setdefault(key, (page.number, -segment.top))
+                order.setdefault(key, (page.number, -segment.top, segment.x0))
         bands[page.number] = found
     needed = max(2, math.ceil(len(pages) / 2))
     running = {key for key, on_pages in seen.items() if len(on_pages) >= needed}
@@ -324,18 +349,21 @@ def split_footnotes(lines: list[Line], page: PageData, size: float) -> tuple[lis
     body = [line for line in lines if line.size > limit]
     if not body:
         return lines, []
-    middle = page.bottom + page.height / 2
     notes = []
     for line in lines:
-        if line.size > limit or line.top > middle:
+        if line.size > limit:
             continue
         below = any(
             b.top <= line.bottom + 1 and b.x0 < line.x1 and b.x1 > line.x0 for b in body
         )
         if not below:
             notes.append(line)
-    # Notes are numbered: print at the foot that does not start with a note mark is body text.
-    if not notes or not pt.footnote_mark(max(notes, key=lambda line: line.top).text):
+    if not notes:
+        return lines, []
+    # The notes sit in the lower half and start with a note mark; small print at the foot of
+    # the page that does not (a listing, a signature block) is body text.
+    first = max(notes, key=lambda line: line.top)
+    if first.top > page.bottom + page.height / 2 or not pt.footnote_mark(first.text):
         return lines, []
     note_ids = {id(line) for line in notes}
     return [line for line in lines if id(line) not in note_ids], notes
@@ -404,11 +432,20 @@ def find_gutter(lines: list[Line]) -> tuple[float, float] | None:
     return g0, g1
 
 
+def _right_edge(ends: list[float]) -> float:
+    """Where the lines of a column end when full: a high percentile of their right ends, so a
+    line sticking out into the margin (a long address, a code line) does not move it."""
+    if not ends:
+        return 0.0
+    ends = sorted(ends)
+    return ends[int(0.85 * (len(ends) - 1))]
+
+
 def order_page(lines: list[Line], regions: list[Region]) -> list[object]:
     """The page's lines and regions in reading order, with BREAK where a column ends."""
     gutter = find_gutter(lines)
     if gutter is None:
-        right = max((line.x1 for line in lines), default=0.0)
+        right = _right_edge([line.x1 for line in lines])
         for line in lines:
             line.right = right
         items: list[tuple[float, object]] = [(line.top, line) for line in lines]
@@ -435,8 +472,8 @@ def order_page(lines: list[Line], regions: list[Region]) -> list[object]:
         else:
             side = 1 if region.x0 + region.x1 < g0 + g1 else 2
         placed.append((region.top, side, region))
-    edge = {s: max((i.x1 for _, side, i in placed if side == s and isinstance(i, Line)), default=0.0) for s in (0, 1, 2)}
-    edge[0] = max(edge.values())
+    edge = {s: _right_edge([i.x1 for _, side, i in placed if side == s and isinstance(i, Line)]) for s in (1, 2)}
+    edge[0] = _right_edge([i.x1 for _, side, i in placed if side != 1 and isinstance(i, Line)])
     for _, side, item in placed:
         if isinstance(item, Line):
             item.right = edge[side]

@@ -135,14 +135,33 @@ def _words(textpage, raw) -> list[Word]:
         x1 = box.right
         if not (x1 >= x0 and top > bottom and math.isfinite(x0 + x1 + top + bottom)):
             continue
-        if not (bottom - 0.5 * (top - bottom) < (box.bottom + box.top) / 2 < top + 0.5 * (top - bottom)):
+        height = top - bottom
+        if not (bottom - 0.5 * height < (box.bottom + box.top) / 2 < top + 0.5 * height):
             # first and last characters are not on one line: place it by its characters
             words.extend(_split_word(handle, raw, text, start, end, box, box_ref))
             continue
-        word = pdf_text.clean_word(match.group())
+        if box.top - box.bottom < 0.8 * height and box.bottom > bottom + 0.15 * height:
+            # ends in a raised note reference ("surveillance¹"): the word without it; its box
+            # keeps the mark's room so that text touching the mark touches the word
+            cut = _superscript_start(handle, raw, start, end, height, box_ref, box)
+            if cut is not None and pdf_text.is_note_reference(text[cut:end]):
+                end = cut
+        word = pdf_text.clean_word(text[start:end])
         if word:
             words.append(Word(word, x0, x1, bottom, top))
     return words
+
+
+def _superscript_start(handle, raw, start: int, end: int, height: float, box_ref, box) -> int | None:
+    """Where the small print at the end of the word [start, end) begins, or None if all of it is."""
+    cut = end - 1
+    while cut > start:
+        if not raw.FPDFText_GetLooseCharBox(handle, cut - 1, box_ref):
+            return None
+        if box.top - box.bottom >= 0.8 * height:
+            return cut
+        cut -= 1
+    return None
 
 
 def _split_word(handle, raw, text: str, start: int, end: int, box, box_ref) -> list[Word]:

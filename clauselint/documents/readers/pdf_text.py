@@ -126,6 +126,14 @@ def starts_with_label(text: str) -> bool:
     return bool(_LABEL.match(text))
 
 
+_NOTE_REFERENCE = re.compile(r"[0-9*\u2020\u2021\u00a7\u00b6,]{1,5}")
+
+
+def is_note_reference(text: str) -> bool:
+    """Whether raised small print is a note reference ("1", "12", "*", "†"), not a word."""
+    return bool(_NOTE_REFERENCE.fullmatch(text))
+
+
 _FOOTNOTE_MARK = re.compile(r"^(\d{1,3}|[*\u2020\u2021\u00a7\u00b6]{1,3})(?:\s+|(?=[A-Z\"\u201c]))")
 
 

@@ -1,0 +1,1 @@
+"""Helpers for sample_contracts/build.py: source parsing, DOCX writer, PDF writer."""

@@ -1,0 +1,90 @@
+"""The labelled corpus: labels are well formed, evidence is really in both formats, and the
+evaluation never falls below the recorded figures (a ratchet; figures only go up)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from clauselint.documents.reader import read_document
+from clauselint.eval import evaluate, load_labels, score
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_contracts"
+LABELS = load_labels(SAMPLES)
+RULES = {"lethal-use", "government-surveillance", "law-enforcement", "compliance-obligation", "cessation-on-breach"}
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'").split()).lower()
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", _normal(text))
+
+
+def test_corpus_size_and_variety() -> None:
+    assert len(LABELS) >= 40
+    assert sum(1 for label in LABELS if len(label["files"]) > 1) >= 6
+    assert sum(1 for label in LABELS if label["split"] == "heldout") >= 10
+    none = [label for label in LABELS if all(label["rules"][r]["status"] != "present" for r in RULES)]
+    every = [label for label in LABELS if all(label["rules"][r]["status"] == "present" for r in RULES)]
+    assert len(none) >= 8 and len(every) >= 8
+
+
+# Justified two-column PDFs whose columns the PDF reader does not yet separate cleanly: a known
+# reader defect (words of the two columns interleave). strict=True: fixing it turns these red
+# until the mark is removed.
+TWO_COLUMN_DEFECT = {"mix-reseller-brisklane-tallgrass", "mix-techpartner-merrow-halyard", "tos-tidewell-marketplace",
+                     "uk-brackenridge-partner", "us-saas-sablewood-events"}
+
+
+def _marks(label: dict) -> list:
+    if label["id"] in TWO_COLUMN_DEFECT:
+        return [pytest.mark.xfail(strict=True, reason="two-column justified PDF read with interleaved columns")]
+    return []
+
+
+@pytest.mark.parametrize("label", [pytest.param(label, marks=_marks(label), id=label["id"]) for label in LABELS])
+def test_evidence_occurs_in_docx_and_pdf_and_deleted_text_does_not(label: dict) -> None:
+    assert set(label["rules"]) == RULES
+    texts = {}
+    for fmt in ("docx", "pdf"):
+        texts[fmt] = " ".join(read_document(SAMPLES / fmt / f"{name}.{fmt}").text for name in label["files"])
+    for rule, expected in label["rules"].items():
+        wanted = expected.get("evidence")
+        if expected["status"] == "missing":
+            continue
+        assert wanted, f"{rule}: evidence required for {expected['status']}"
+        for piece in [wanted] if isinstance(wanted, str) else wanted:
+            assert _normal(piece) in _normal(texts["docx"]), f"{rule} not in DOCX: {piece}"
+            assert _squeezed(piece) in _squeezed(texts["pdf"]), f"{rule} not in PDF: {piece}"
+    for name in label["files"]:
+        source = (SAMPLES / "src" / f"{name}.md").read_text(encoding="utf-8")
+        for deleted in re.findall(r"\{--(.+?)--\}", source):
+            if len(deleted) > 30:
+                assert _normal(deleted) not in _normal(texts["docx"]), f"deleted text read from DOCX: {deleted}"
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    return evaluate(SAMPLES)
+
+
+# Recorded figures (both formats together). Raise them as the engine improves; never lower them.
+FLOORS = {"dev": (0.76, 4), "heldout": (0.67, 7)}
+
+
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_evaluation_does_not_regress(outcomes, split: str) -> None:
+    part = [o for o in outcomes if o.split == split]
+    figures = score(part)
+    min_accuracy, max_false_present = FLOORS[split]
+    assert figures.accuracy >= min_accuracy
+    assert figures.false_present <= max_false_present
+
+
+def test_clauselint_beats_the_keyword_baseline(outcomes) -> None:
+    assert score(outcomes).accuracy > score(outcomes, "baseline").accuracy
+    assert score(outcomes).false_present < score(outcomes, "baseline").false_present
