@@ -15,6 +15,7 @@ from lxml import etree
 
 from clauselint.documents.errors import ReadError
 from clauselint.documents.model import Part
+from clauselint.documents.readers.docx_numbering import format_number
 from clauselint.documents.readers.docx_reader import read_docx
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -240,11 +241,78 @@ def test_an_empty_numbered_paragraph_is_skipped_but_still_counted():
     document = blank()
     append_xml(
         document,
-        numbered("one", 1, 0)
-        + p(runs="", props='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>')
-        + numbered("three", 1, 0),
+        numbered("one", 1, 0) + p(runs="", props='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>') + numbered("three", 1, 0),
     )
     assert [(b.label, b.text) for b in read(with_numbering(document)).blocks] == [("1.", "one"), ("3.", "three")]
+
+
+def test_list_styles_word_2010_custom_formats_and_level_overrides():
+    numbering = part_xml(
+        "numbering",
+        """
+        <w:abstractNum w:abstractNumId="40"><w:styleLink w:val="LegalList"/>
+          <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
+          <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
+        </w:abstractNum>
+        <w:abstractNum w:abstractNumId="41"><w:numStyleLink w:val="LegalList"/></w:abstractNum>
+        <w:abstractNum w:abstractNumId="50">
+          <w:lvl w:ilvl="0"><w:start w:val="1"/>
+            <mc:AlternateContent><mc:Choice Requires="w14"><w:numFmt w:val="custom" w:format="001, 002, 003, ..."/></mc:Choice>
+            <mc:Fallback><w:numFmt w:val="decimal"/></mc:Fallback></mc:AlternateContent>
+            <w:lvlText w:val="%1"/></w:lvl>
+        </w:abstractNum>
+        <w:num w:numId="6"><w:abstractNumId w:val="40"/></w:num>
+        <w:num w:numId="7"><w:abstractNumId w:val="41"/></w:num>
+        <w:num w:numId="8"><w:abstractNumId w:val="50"/></w:num>
+        <w:num w:numId="9"><w:abstractNumId w:val="50"/>
+          <w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="lowerLetter"/>
+            <w:lvlText w:val="%1)"/></w:lvl></w:lvlOverride></w:num>
+        """,
+    )
+    document = blank()
+    list_style = document.styles.add_style("LegalList", WD_STYLE_TYPE.LIST)
+    list_style.element.append(fragment('<w:pPr><w:numPr><w:numId w:val="6"/></w:numPr></w:pPr>')[0])
+    append_xml(
+        document,
+        numbered("through the list style", 7, 0)
+        + numbered("its second level", 7, 1)
+        + numbered("the style's own list continues", 6, 0)
+        + numbered("zero padded", 8, 0)
+        + numbered("zero padded again", 8, 0)
+        + numbered("a replaced level restarts at its start", 9, 0),
+    )
+    blocks = read(with_numbering(document, numbering)).blocks
+    assert [(b.label, b.text) for b in blocks] == [
+        ("1.", "through the list style"),
+        ("1.1", "its second level"),
+        ("2.", "the style's own list continues"),
+        ("001", "zero padded"),
+        ("002", "zero padded again"),
+        ("c)", "a replaced level restarts at its start"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "printed"),
+    [
+        (1, "decimal", "1"),
+        (27, "lowerLetter", "aa"),
+        (28, "upperLetter", "BB"),
+        (4, "upperRoman", "IV"),
+        (14, "lowerRoman", "xiv"),
+        (7, "decimalZero", "07"),
+        (12, "ordinal", "12th"),
+        (22, "ordinal", "22nd"),
+        (21, "cardinalText", "Twenty-one"),
+        (3, "ordinalText", "Third"),
+        (40, "ordinalText", "Fortieth"),
+        (5, "none", ""),
+        (10**9, "lowerLetter", "1000000000"),  # no billion-letter label
+        (9, "someFutureFormat", "9"),
+    ],
+)
+def test_number_formats(value, fmt, printed):
+    assert format_number(value, fmt) == printed
 
 
 # -- headings -----------------------------------------------------------------------------------
@@ -397,10 +465,7 @@ def test_vertically_merged_continuation_cell_text_is_not_repeated():
     append_xml(
         document,
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
-        "<w:tr>"
-        + cell.format(merge='<w:vMerge w:val="restart"/>', content=p("Merged once"))
-        + cell.format(merge="", content=p("r1"))
-        + "</w:tr>"
+        "<w:tr>" + cell.format(merge='<w:vMerge w:val="restart"/>', content=p("Merged once")) + cell.format(merge="", content=p("r1")) + "</w:tr>"
         "<w:tr>" + cell.format(merge="<w:vMerge/>", content=p("Merged once")) + cell.format(merge="", content=p("r2")) + "</w:tr>"
         '<w:tr><w:trPr><w:del w:id="1" w:author="A"/></w:trPr>' + cell.format(merge="", content=p("deleted row")) + "</w:tr>"
         "</w:tbl>",
@@ -423,11 +488,7 @@ def test_text_box_read_once_after_its_anchor_and_not_inside_it():
     append_xml(
         document,
         p("First paragraph.")
-        + p(
-            runs='<w:r><w:t xml:space="preserve">Anchor paragraph. </w:t></w:r>'
-            + TEXTBOX_RUN
-            + "<w:r><w:t>More anchor text.</w:t></w:r>"
-        )
+        + p(runs='<w:r><w:t xml:space="preserve">Anchor paragraph. </w:t></w:r>' + TEXTBOX_RUN + "<w:r><w:t>More anchor text.</w:t></w:r>")
         + p("Last paragraph."),
     )
     assert [(b.text, b.part) for b in read(save(document)).blocks] == [
@@ -455,9 +516,8 @@ NOTES_SEPARATORS = (
 def note(kind: str, note_id: int, *paragraphs: str) -> str:
     ref = "FootnoteReference" if kind == "footnote" else "EndnoteReference"
     first, *rest = paragraphs
-    body = (
-        f'<w:p><w:r><w:rPr><w:rStyle w:val="{ref}"/></w:rPr><w:{kind}Ref/></w:r>'
-        f'<w:r><w:t xml:space="preserve"> {first}</w:t></w:r></w:p>' + "".join(p(text) for text in rest)
+    body = f'<w:p><w:r><w:rPr><w:rStyle w:val="{ref}"/></w:rPr><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {first}</w:t></w:r></w:p>' + "".join(
+        p(text) for text in rest
     )
     return f'<w:{kind} w:id="{note_id}">{body}</w:{kind}>'
 
@@ -619,7 +679,7 @@ def test_not_a_zip_is_corrupt():
     with pytest.raises(ReadError) as error:
         read(b"PK\x03\x04 this is not really a zip file")
     assert error.value.code == "corrupt-docx"
-    assert error.value.message.startswith("fixture.docx: ")
+    assert error.value.message.startswith("/contracts/fixture.docx: ")
 
 
 def test_truncated_docx_is_corrupt():

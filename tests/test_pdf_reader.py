@@ -11,10 +11,10 @@ import reportlab
 from reportlab.lib import colors, pdfencrypt
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from clauselint.documents.errors import ReadError

@@ -400,7 +400,7 @@ def format_number(value: int, fmt: str) -> str:
     """`value` in a w:numFmt format as Word prints it (unknown formats as decimals)."""
     if fmt == "none" or fmt == "bullet":
         return ""
-    if fmt in ("lowerLetter", "upperLetter") and value > 0:
+    if fmt in ("lowerLetter", "upperLetter") and 0 < value <= 780:  # Word stops at 30 repeats
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
     if fmt in ("lowerRoman", "upperRoman") and 0 < value < 4000:

@@ -11,7 +11,8 @@ What is read, each paragraph one RawBlock (empty paragraphs are skipped):
   row by row, nested tables included, merged cells once; text boxes (Part.TEXTBOX) right after
   the paragraph they are anchored in; content controls read as ordinary text;
 - then the footnotes and endnotes that the body refers to, in order of reference;
-- then each header and footer part that some section displays, once.
+- then each header and footer part that some section displays, once (and the same running
+  text found in several such parts, such as a first-page and a default header, once).
 
 Tracked changes are read as if accepted (insertions and moves in, deletions out, a deleted
 paragraph mark joins the paragraph to the next one); field codes and hidden text are left out,
@@ -23,7 +24,6 @@ when it last laid the document out); with none at all every page is None.
 from __future__ import annotations
 
 import io
-import os
 import posixpath
 import re
 import threading
@@ -141,7 +141,7 @@ def read_docx(data: bytes, path: str, *, max_uncompressed: int = DEFAULT_MAX_UNC
     Raises ReadError "corrupt-docx", "too-large", "empty-document", and "encrypted" or
     "unsupported-legacy-doc" for an OLE2 or RTF file that carries a .docx name.
     """
-    name = os.path.basename(path) or path
+    name = path
     package = _Package(data, name, max_uncompressed)
     try:
         blocks, pages = _Reader(package, path).read()

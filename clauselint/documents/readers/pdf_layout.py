@@ -108,11 +108,10 @@ def make_line(words: list[Word], page: int) -> Line:
 def group_lines(words: list[Word], page: int) -> list[Line]:
     """Words grouped into lines, top of the page first. Side-by-side columns share lines here."""
     lines: list[list[Word]] = []
-    floor = math.inf
+    floor = math.inf  # the bottom of the line's highest word: what hangs lower starts a new line
     for word in sorted(words, key=lambda w: -w.middle):
         if lines and word.middle > floor:
             lines[-1].append(word)
-            floor = min(floor, word.bottom)
         else:
             lines.append([word])
             floor = word.bottom
@@ -125,26 +124,36 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
             if word.text == last.text and abs(word.x0 - last.x0) < 0.3 * word.size:
                 continue
             kept.append(word)
-        line = make_line(kept, page)
-        # a note reference printed apart ("surveillance ¹"); a note's own leading number stays
-        raised = [
-            w for w in line.words[1:]
-            if w.size < 0.8 * line.size and w.bottom > line.bottom + 0.15 * line.size and pt.is_note_reference(w.text)
-        ]
-        if raised:
-            gone = {id(w) for w in raised}
-            words = []
-            for index, word in enumerate(line.words):
-                if id(word) in gone:
-                    continue
-                mark = line.words[index - 1] if index else None
-                if words and mark is not None and id(mark) in gone and word.x0 - mark.x1 < 0.1 * line.size:
-                    # the text after the mark ("surveillance¹,") keeps touching the word before it
-                    word = Word(word.text, words[-1].x1, word.x1, word.bottom, word.top)
-                words.append(word)
-            line = make_line(words, page)
-        result.append(line)
+        result.append(_without_note_marks(make_line(kept, page)))
     return result
+
+
+def _without_note_marks(line: Line) -> Line:
+    """The line without raised note references printed apart from their word ("surveillance ¹,").
+
+    A note's own number, first on its line, stays. Text that touched the mark ("¹,") is moved
+    against the word before it, so that it is joined to it without a space.
+    """
+    def raised(word: Word) -> bool:
+        return (
+            word.size < 0.8 * line.size
+            and word.bottom > line.bottom + 0.15 * line.size
+            and pt.is_note_reference(word.text)
+        )
+
+    if not any(raised(word) for word in line.words[1:]):
+        return line
+    words = [line.words[0]]
+    mark = None
+    for word in line.words[1:]:
+        if raised(word):
+            mark = word if word.x0 - words[-1].x1 < 0.1 * line.size else None
+            continue
+        if mark is not None and word.x0 - mark.x1 < 0.1 * line.size:
+            word = Word(word.text, words[-1].x1, word.x1, word.bottom, word.top)
+        words.append(word)
+        mark = None
+    return make_line(words, line.page)
 
 
 def split_at_gaps(line: Line, factor: float) -> list[Line]:
@@ -480,25 +489,26 @@ def order_page(lines: list[Line], regions: list[Region]) -> list[object]:
 
     placed.sort(key=lambda p: -p[0])
     out: list[object] = []
+    last_side = 0
+
+    def emit(side: int, item: object) -> None:
+        nonlocal last_side
+        if out and last_side and side != last_side:  # leaving a column: the text jumps
+            out.append(BREAK)
+        out.append(item)
+        last_side = side
+
     columns: dict[int, list[object]] = {1: [], 2: []}
-
-    def flush() -> None:
-        for side in (1, 2):
-            if columns[side]:
-                if out:
-                    out.append(BREAK)
-                out.extend(columns[side])
-                columns[side] = []
-
-    for _, side, item in placed:
-        if side == 0:
-            flush()
-            if out:
-                out.append(BREAK)
-            out.append(item)
-        else:
+    for _, side, item in placed + [(0.0, 0, None)]:
+        if side:
             columns[side].append(item)
-    flush()
+            continue
+        for column in (1, 2):  # a run of two-column text ends: left column, then right
+            for queued in columns[column]:
+                emit(column, queued)
+            columns[column] = []
+        if item is not None:
+            emit(0, item)
     return out
 
 
@@ -519,8 +529,9 @@ def leading_ratio(flows: list[list[object]]) -> float:
             previous = item
     if len(ratios) < 4:
         return 1.3
-    ratios.sort()
-    return ratios[len(ratios) // 10]
+    # the most common spacing (to 5%): line spacing in a paragraph, single or double
+    counts = Counter(round(ratio * 20) for ratio in ratios)
+    return max(counts, key=lambda bin_: (counts[bin_], -bin_)) / 20
 
 
 @dataclass(slots=True)
@@ -530,6 +541,7 @@ class _Paragraph:
     last: Line
     lines: int = 1
     cont_x0: float = 0.0
+    spacing: float = 0.0  # baseline to baseline between its last two lines, once known
     breaks: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -562,7 +574,9 @@ class ParagraphBuilder:
             if line.page != current.last.page:
                 current.breaks.append((at, line.page))
             current.text = text
-            if current.lines == 1 or self._jump or line.page != current.last.page:
+            same_flow = not self._jump and line.page == current.last.page
+            current.spacing = current.last.bottom - line.bottom if same_flow else 0.0
+            if current.lines == 1 or not same_flow:
                 current.cont_x0 = line.x0  # where continuation lines start in this column
             current.lines += 1
             current.last = line
@@ -623,7 +637,8 @@ class ParagraphBuilder:
                 or _would_fit(last, line)
             )
         gap = last.bottom - line.bottom
-        if gap <= 0 or gap > self.leading * last.size * 1.2 + 0.5:
+        expected = current.spacing or self.leading * last.size
+        if gap <= 0 or gap > expected * 1.2 + 0.5:
             return False
         if broken_word:
             return True

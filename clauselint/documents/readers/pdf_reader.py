@@ -28,6 +28,8 @@ _WORD = re.compile(r"[^\s\ufffe]*\ufffe|[^\s\ufffe]+")
 _EMPTY_PAGE_TREE = re.compile(rb"/Count\s+0(?![0-9])")
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
+_FULL_TURN = 2 * math.pi
+
 # Paths examined per page for table rules; more means a drawing, not a table.
 _MAX_PATHS = 2000
 _MAX_PATH_SEGMENTS = 64
@@ -124,9 +126,13 @@ def _words(textpage, raw) -> list[Word]:
     box = raw.FS_RECTF()
     box_ref = ctypes.byref(box)
     loose_box = raw.FPDFText_GetLooseCharBox
+    angle_of = raw.FPDFText_GetCharAngle
     words = []
     for match in _WORD.finditer(text):
         start, end = match.span()
+        angle = angle_of(handle, start)
+        if 0.02 < angle < _FULL_TURN - 0.02:
+            continue  # rotated: a watermark or a margin note set sideways, not running text
         if not loose_box(handle, start, box_ref):
             continue
         x0, bottom, top = box.left, box.bottom, box.top
