@@ -33,20 +33,7 @@ def test_corpus_size_and_variety() -> None:
     assert len(none) >= 8 and len(every) >= 8
 
 
-# Justified two-column PDFs whose columns the PDF reader does not yet separate cleanly: a known
-# reader defect (words of the two columns interleave). strict=True: fixing it turns these red
-# until the mark is removed.
-TWO_COLUMN_DEFECT = {"mix-reseller-brisklane-tallgrass", "mix-techpartner-merrow-halyard", "tos-tidewell-marketplace",
-                     "uk-brackenridge-partner", "us-saas-sablewood-events"}
-
-
-def _marks(label: dict) -> list:
-    if label["id"] in TWO_COLUMN_DEFECT:
-        return [pytest.mark.xfail(strict=True, reason="two-column justified PDF read with interleaved columns")]
-    return []
-
-
-@pytest.mark.parametrize("label", [pytest.param(label, marks=_marks(label), id=label["id"]) for label in LABELS])
+@pytest.mark.parametrize("label", LABELS, ids=[label["id"] for label in LABELS])
 def test_evidence_occurs_in_docx_and_pdf_and_deleted_text_does_not(label: dict) -> None:
     assert set(label["rules"]) == RULES
     texts = {}

@@ -28,8 +28,9 @@ from clauselint.documents.readers import pdf_text as pt
 MARGIN_BAND = 0.11
 # A line in smaller print than this share of the body text's size can be a footnote.
 FOOTNOTE_SIZE = 0.88
-# Line sizes within this share of each other are the same print.
-SAME_SIZE = 0.12
+# Line sizes within this share of each other are the same print (a bold and a regular face of
+# one family differ by about 3%; a heading set a point larger than 11pt text by 9%).
+SAME_SIZE = 0.06
 
 
 @dataclass(slots=True)
@@ -80,7 +81,9 @@ class Line:
     top: float
     size: float
     text: str
-    right: float = 0.0  # the right edge of the text column the line is set in
+    left: float = 0.0  # where lines of the text column the line is set in start...
+    right: float = 0.0  # ...and where they end when full
+    next_x0: float | None = None  # where the line after it in the same column starts
 
 
 def make_line(words: list[Word], page: int) -> Line:
@@ -91,8 +94,10 @@ def make_line(words: list[Word], page: int) -> Line:
     for word in words:
         size = round((word.top - word.bottom) * 2) / 2
         weight[size] = weight.get(size, 0) + len(word.text)
-        x1 = max(x1, word.x1)
-        top = max(top, word.top)
+        if word.x1 > x1:
+            x1 = word.x1
+        if word.top > top:
+            top = word.top
     size = max(weight, key=weight.__getitem__)
     bottom = min((w.bottom for w in words if abs(w.top - w.bottom - size) <= 0.5), default=words[0].bottom)
     # Words that touch are one word the engine split (a change of font inside it).
@@ -109,8 +114,8 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
     """Words grouped into lines, top of the page first. Side-by-side columns share lines here."""
     lines: list[list[Word]] = []
     floor = math.inf  # the bottom of the line's highest word: what hangs lower starts a new line
-    for word in sorted(words, key=lambda w: -w.middle):
-        if lines and word.middle > floor:
+    for word in sorted(words, key=lambda w: -(w.top + w.bottom)):
+        if lines and (word.top + word.bottom) / 2 > floor:
             lines[-1].append(word)
         else:
             lines.append([word])
@@ -134,12 +139,9 @@ def _without_note_marks(line: Line) -> Line:
     A note's own number, first on its line, stays. Text that touched the mark ("¹,") is moved
     against the word before it, so that it is joined to it without a space.
     """
+
     def raised(word: Word) -> bool:
-        return (
-            word.size < 0.8 * line.size
-            and word.bottom > line.bottom + 0.15 * line.size
-            and pt.is_note_reference(word.text)
-        )
+        return word.size < 0.8 * line.size and word.bottom > line.bottom + 0.15 * line.size and pt.is_note_reference(word.text)
 
     if not any(raised(word) for word in line.words[1:]):
         return line
@@ -243,6 +245,28 @@ def find_regions(page: PageData) -> list[Region]:
     return regions
 
 
+def _place_in_regions(page: PageData) -> tuple[list[Region], list[Word]]:
+    """(regions with their words, the words outside every region) for one page."""
+    regions = find_regions(page)
+    if not regions:
+        return [], page.words
+    regions.sort(key=lambda r: (r.x1 - r.x0) * (r.top - r.bottom))  # the innermost grid first
+    free = []
+    for word in page.words:
+        home = next((r for r in regions if r.contains(word)), None)
+        if home is None:
+            free.append(word)
+        else:
+            home.words.append(word)
+    kept = []
+    for region in regions:
+        if region.part is Part.TEXTBOX and len(region.words) > 0.5 * len(page.words):
+            free.extend(region.words)  # a border drawn around the page's text, not a text box
+        elif region.words:
+            kept.append(region)
+    return kept, free
+
+
 def region_cells(region: Region) -> list[list[Line]]:
     """The lines of each cell with text, row by row, left to right."""
     cells: dict[tuple[int, int], list[Word]] = defaultdict(list)
@@ -254,9 +278,7 @@ def region_cells(region: Region) -> list[list[Line]]:
     out = []
     for key in sorted(cells):
         lines = group_lines(cells[key], region.page)
-        right = _right_edge([line.x1 for line in lines])
-        for line in lines:
-            line.right = right
+        _set_column(lines)
         out.append(lines)
     return out
 
@@ -272,7 +294,10 @@ def strip_running(pages: list[PageData], lines_by_page: dict[int, list[Line]]) -
     """Remove running headers/footers and page numbers from `lines_by_page`; one block for each.
 
     A segment of a line in the top or bottom band is running when its text, digits ignored,
-    is printed in the same band on at least two pages and on at least half of the pages.
+    is printed in the same band on at least two pages and on at least half of the pages; when
+    it is repeated in the place where such lines are printed; when it states the page number
+    ("Exhibit C - Page 1 of 1"); or, on a one-page document, when it is in smaller print than
+    the body and not a numbered note.
     """
     bands: dict[int, list[tuple[Line, Line, str]]] = {}  # page -> (line, segment, band)
     seen: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)  # (band, key) -> page -> text
@@ -303,12 +328,17 @@ def strip_running(pages: list[PageData], lines_by_page: dict[int, list[Line]]) -
         for _, segment, where in found
         if pt.is_page_number(segment.text) or (where, pt.running_key(segment.text)) in running
     }
+    small = 0.9 * body_size(lines_by_page) if len(pages) == 1 else 0.0
     for found in bands.values():
         for _, segment, where in found:
             key = (where, pt.running_key(segment.text))
-            if key not in running and len(seen[key]) >= 2 and any(
-                (where, round(segment.bottom) + delta) in slots for delta in range(-2, 3)
-            ):
+            if key in running:
+                continue
+            if len(seen[key]) >= 2 and any((where, round(segment.bottom) + delta) in slots for delta in range(-2, 3)):
+                running.add(key)
+            elif pt.states_page_number(segment.text):
+                running.add(key)
+            elif segment.size < small and not pt.footnote_mark(segment.text):
                 running.add(key)
 
     for number, found in bands.items():
@@ -362,9 +392,7 @@ def split_footnotes(lines: list[Line], page: PageData, size: float) -> tuple[lis
     for line in lines:
         if line.size > limit:
             continue
-        below = any(
-            b.top <= line.bottom + 1 and b.x0 < line.x1 and b.x1 > line.x0 for b in body
-        )
+        below = any(b.top <= line.bottom + 1 and b.x0 < line.x1 and b.x1 > line.x0 for b in body)
         if not below:
             notes.append(line)
     if not notes:
@@ -403,10 +431,19 @@ def find_gutter(lines: list[Line]) -> tuple[float, float] | None:
             if a < b:
                 occupancy[a] += 1
                 occupancy[b] -= 1
-    allowed = max(1, int(0.15 * len(lines)))
-    best, run_start, count = (0, 0), None, 0
+    counts = []
+    count = 0
     for i in range(bins):
         count += occupancy[i]
+        counts.append(count)
+    # The gutter is the emptiest strip: a few lines may cross it (a title over both columns),
+    # but not the numbers hanging at the left of the right column.
+    fewest = min(counts, default=0)
+    if fewest > 0.15 * len(lines):
+        return None
+    allowed = fewest + max(1, int(0.03 * len(lines)))
+    best, run_start = (0, 0), None
+    for i, count in enumerate(counts):
         if count <= allowed:
             if run_start is None:
                 run_start = i
@@ -419,12 +456,7 @@ def find_gutter(lines: list[Line]) -> tuple[float, float] | None:
         return None
     g0, g1 = lo + best[0], lo + best[1]
     # Wide word spacing in justified text is not a gutter: the gutter is much wider than a space.
-    gaps = sorted(
-        b.x0 - a.x1
-        for line in lines
-        for a, b in zip(line.words, line.words[1:])
-        if not (a.x1 <= g0 + 1 and b.x0 >= g1 - 1)
-    )
+    gaps = sorted(b.x0 - a.x1 for line in lines for a, b in zip(line.words, line.words[1:]) if not (a.x1 <= g0 + 1 and b.x0 >= g1 - 1))
     if gaps and g1 - g0 < 2.5 * gaps[len(gaps) // 2]:
         return None
     lefts = [max(w.x1 for w in line.words if w.x1 <= g0 + 1) for line in lines if line.words[0].x1 <= g0 + 1]
@@ -441,51 +473,60 @@ def find_gutter(lines: list[Line]) -> tuple[float, float] | None:
     return g0, g1
 
 
-def _right_edge(ends: list[float]) -> float:
-    """Where the lines of a column end when full: a high percentile of their right ends, so a
-    line sticking out into the margin (a long address, a code line) does not move it."""
-    if not ends:
-        return 0.0
-    ends = sorted(ends)
-    return ends[int(0.85 * (len(ends) - 1))]
+def _set_column(lines: list[Line]) -> None:
+    """Record on each line where the column it is set in starts and ends: a low percentile of
+    the lines' starts and a high one of their ends, so that an indented first line or a line
+    sticking out into the margin (a long address) does not move them."""
+    if not lines:
+        return
+    starts = sorted(line.x0 for line in lines)
+    ends = sorted(line.x1 for line in lines)
+    left = starts[int(0.15 * (len(starts) - 1))]
+    right = ends[int(0.85 * (len(ends) - 1))]
+    for line in lines:
+        line.left, line.right = left, right
 
 
-def order_page(lines: list[Line], regions: list[Region]) -> list[object]:
+def fits_gutter(lines: list[Line], gutter: tuple[float, float]) -> bool:
+    """Whether a page with too little text to show its columns leaves the document's gutter
+    empty, with text on both sides of it (the last lines of a two-column contract)."""
+    g0, g1 = gutter
+    crossing = sum(1 for line in lines if any(w.x0 < g1 - 1 and w.x1 > g0 + 1 for w in line.words))
+    left = any(w.x1 <= g0 + 1 for line in lines for w in line.words)
+    right = any(w.x0 >= g1 - 1 for line in lines for w in line.words)
+    return left and right and crossing <= 0.2 * len(lines)
+
+
+def order_page(lines: list[Line], regions: list[Region], gutter: tuple[float, float] | None) -> list[object]:
     """The page's lines and regions in reading order, with BREAK where a column ends."""
-    gutter = find_gutter(lines)
     if gutter is None:
-        right = _right_edge([line.x1 for line in lines])
-        for line in lines:
-            line.right = right
+        _set_column(lines)
         items: list[tuple[float, object]] = [(line.top, line) for line in lines]
         items += [(region.top, region) for region in regions]
         items.sort(key=lambda item: -item[0])
         return [item for _, item in items]
 
-    g0, g1 = gutter
+    middle = sum(gutter) / 2
     # (top, side, item): side 0 spans the page, 1 is the left column, 2 the right one
     placed: list[tuple[float, int, object]] = []
+    sides: dict[int, list[Word]] = {1: [], 2: []}
     for line in lines:
-        if any(w.x0 < g1 - 1 and w.x1 > g0 + 1 for w in line.words):
+        if any(w.x0 < middle < w.x1 for w in line.words):
             placed.append((line.top, 0, line))
-            continue
-        left = [w for w in line.words if w.x1 <= g0 + 1]
-        right = [w for w in line.words if w.x0 >= g1 - 1]
-        if left:
-            placed.append((line.top, 1, make_line(left, line.page)))
-        if right:
-            placed.append((line.top, 2, make_line(right, line.page)))
+        else:
+            for word in line.words:
+                sides[1 if word.x1 <= middle else 2].append(word)
+    for side, words in sides.items():  # each column's lines anew: the columns' baselines differ
+        placed += [(line.top, side, line) for line in group_lines(words, lines[0].page)]
+    g0, g1 = gutter
     for region in regions:
         if region.x0 < g0 - 10 and region.x1 > g1 + 10:
             side = 0
         else:
-            side = 1 if region.x0 + region.x1 < g0 + g1 else 2
+            side = 1 if region.x0 + region.x1 < 2 * middle else 2
         placed.append((region.top, side, region))
-    edge = {s: _right_edge([i.x1 for _, side, i in placed if side == s and isinstance(i, Line)]) for s in (1, 2)}
-    edge[0] = _right_edge([i.x1 for _, side, i in placed if side != 1 and isinstance(i, Line)])
-    for _, side, item in placed:
-        if isinstance(item, Line):
-            item.right = edge[side]
+    for side in (0, 1, 2):
+        _set_column([item for _, s, item in placed if s == side and isinstance(item, Line)])
 
     placed.sort(key=lambda p: -p[0])
     out: list[object] = []
@@ -548,8 +589,17 @@ class _Paragraph:
 def _would_fit(previous: Line, following: Line) -> bool:
     """Whether the next line's first word had room at the end of `previous`: a chosen break."""
     first = following.words[0]
-    space = 0.3 * following.size
-    return previous.x1 + space + (first.x1 - first.x0) <= previous.right - 0.5
+    room = 0.3 * following.size + (first.x1 - first.x0)
+    if _centred(previous) and _centred(following):
+        return previous.x1 - previous.x0 + room <= previous.right - previous.left - 0.5
+    return previous.x1 + room <= previous.right - 0.5
+
+
+def _centred(line: Line) -> bool:
+    """Whether the line is set centred in its column (a title), not from its left edge."""
+    tolerance = max(2.0, 0.25 * line.size)
+    middle = (line.left + line.right) / 2
+    return line.x0 > line.left + 1 and abs((line.x0 + line.x1) / 2 - middle) <= tolerance
 
 
 class ParagraphBuilder:
@@ -618,6 +668,13 @@ class ParagraphBuilder:
                 )
             )
 
+    def _opens(self, before: str, line: str) -> bool:
+        """Whether `line` starts a new paragraph (a numbered one, a note, the text under a
+        heading) after the text `before`."""
+        if self.footnotes:
+            return pt.footnote_mark(line) is not None and pt.ends_list_item(before)
+        return pt.opens_paragraph(before, line) or pt.heading_then_text(before, line)
+
     def _starts_new(self, text: str) -> bool:
         if self.footnotes:
             return pt.footnote_mark(text) is not None
@@ -631,24 +688,31 @@ class ParagraphBuilder:
         if self._jump or line.page != last.page:
             if broken_word:
                 return True
-            return not (
-                pt.ends_sentence(current.text)
-                or self._starts_new(line.text)
-                or _would_fit(last, line)
-            )
+            return not (pt.ends_sentence(current.text) or self._opens(current.text, line.text) or _would_fit(last, line))
         gap = last.bottom - line.bottom
         expected = current.spacing or self.leading * last.size
         if gap <= 0 or gap > expected * 1.2 + 0.5:
             return False
         if broken_word:
             return True
-        if self._starts_new(line.text) and pt.ends_list_item(current.text):
+        if self._opens(current.text, line.text):
             return False
         if _would_fit(last, line):
             return False
         tolerance = max(2.0, 0.25 * last.size)
+        if _centred(last) and _centred(line):
+            return True  # a title set over several centred lines
         if current.lines >= 2:
             return abs(line.x0 - current.cont_x0) <= tolerance
+        if (
+            last.x0 - last.left > tolerance
+            and abs(line.x0 - last.x0) <= tolerance
+            and line.next_x0 is not None
+            and abs(line.next_x0 - line.left) <= tolerance
+            and pt.ends_sentence(current.text)
+            and line.text[:1].isupper()
+        ):
+            return False  # a one-line paragraph, then the next one's indented first line
         return line.x0 <= last.x0 + tolerance or self._starts_new(last.text)
 
 
@@ -678,29 +742,29 @@ def build_blocks(pages: list[PageData]) -> list[RawBlock]:
     lines_by_page: dict[int, list[Line]] = {}
     regions_by_page: dict[int, list[Region]] = {}
     for page in pages:
-        regions = find_regions(page)
-        free = page.words
-        if regions:
-            free = []
-            for word in page.words:
-                home = next((r for r in regions if r.contains(word)), None)
-                if home is None:
-                    free.append(word)
-                else:
-                    home.words.append(word)
-        regions_by_page[page.number] = [r for r in regions if r.words]
+        regions, free = _place_in_regions(page)
+        regions_by_page[page.number] = regions
         lines_by_page[page.number] = group_lines(free, page.number) if free else []
 
     running = strip_running(pages, lines_by_page)
     size = body_size(lines_by_page)
 
-    flows: list[list[object]] = []
-    notes_by_page: list[list[Line]] = []
+    bodies, notes_by_page = [], []
     for page in pages:
         body, notes = split_footnotes(lines_by_page[page.number], page, size)
-        flows.append(order_page(body, regions_by_page[page.number]))
+        bodies.append(body)
         notes_by_page.append(notes)
+    gutters = [find_gutter(body) for body in bodies]
+    found = Counter((round(g[0]), round(g[1])) for g in gutters if g)
+    if found:  # a page with little text in a two-column document keeps the document's gutter
+        common = found.most_common(1)[0][0]
+        gutters = [g or (common if fits_gutter(body, common) else None) for g, body in zip(gutters, bodies)]
+    flows = [order_page(body, regions_by_page[page.number], gutter) for page, body, gutter in zip(pages, bodies, gutters)]
 
+    for flow in flows:
+        for item, following in zip(flow, flow[1:]):
+            if isinstance(item, Line) and isinstance(following, Line):
+                item.next_x0 = following.x0
     leading = leading_ratio(flows)
     builder = ParagraphBuilder(leading)
     for flow in flows:
@@ -718,7 +782,7 @@ def build_blocks(pages: list[PageData]) -> list[RawBlock]:
     notes = ParagraphBuilder(leading, Part.FOOTNOTE, footnotes=True)
     for page_notes in notes_by_page:
         if page_notes:
-            for line in order_page(page_notes, []):
+            for line in order_page(page_notes, [], find_gutter(page_notes)):
                 if line is BREAK:
                     notes.jump()
                 else:

@@ -1,8 +1,9 @@
 """Reading a PDF contract into paragraph blocks.
 
-Engine: pypdfium2 (PDFium). Per page it gives the text, a box for each word (two calls per
-word) and the ruled lines drawn on the page; `pdf_layout` rebuilds paragraphs from those.
-pdfplumber would give the same words at ~100x the time and far more memory, so it is not used.
+Engine: pypdfium2 (PDFium). Per page it gives the text, each word's box and angle (three calls
+per word) and the ruled lines drawn on the page; `pdf_layout` rebuilds paragraphs from those.
+pdfplumber would give the same words at ~20x the time and far more memory, so it is not used.
+PDFium is not thread-safe: read PDFs in one thread per process (batches use processes).
 
     read_pdf(data, path, max_pages=2000) -> Extraction(format="pdf", blocks=..., pages=N)
 
@@ -28,7 +29,7 @@ _WORD = re.compile(r"[^\s\ufffe]*\ufffe|[^\s\ufffe]+")
 _EMPTY_PAGE_TREE = re.compile(rb"/Count\s+0(?![0-9])")
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
-_FULL_TURN = 2 * math.pi
+_QUARTER = math.pi / 2
 
 # Paths examined per page for table rules; more means a drawing, not a table.
 _MAX_PATHS = 2000
@@ -52,8 +53,7 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = 2000) -> Extraction:
         if code in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY) and b"/Encrypt" in data:
             raise ReadError(
                 "encrypted",
-                f"{name}: the PDF is password-protected; ask for a copy without a password "
-                "(or open it and save an unprotected copy) and lint that",
+                f"{name}: the PDF is password-protected; ask for a copy without a password (or open it and save an unprotected copy) and lint that",
             ) from None
         if _EMPTY_PAGE_TREE.search(data) and not _PAGE_OBJECT.search(data):
             raise _no_pages(name) from None  # PDFium refuses an empty page tree
@@ -68,8 +68,7 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = 2000) -> Extraction:
         if count > max_pages:
             raise ReadError(
                 "too-large",
-                f"{name}: the PDF has {count} pages, more than the limit of {max_pages}; "
-                "split it into parts or raise the page limit",
+                f"{name}: the PDF has {count} pages, more than the limit of {max_pages}; split it into parts or raise the page limit",
             )
         pages = [_read_page(document, index, raw) for index in range(count)]
     except ReadError:
@@ -92,106 +91,152 @@ def _no_pages(name: str) -> ReadError:
 
 
 def _corrupt(name: str, error: BaseException) -> ReadError:
-    detail = str(error).strip() or type(error).__name__
+    detail = str(error).strip().rstrip(".") or type(error).__name__
     return ReadError(
         "corrupt-pdf",
-        f"{name}: the PDF is damaged and cannot be read ({detail}); "
-        "ask for a fresh copy or export it again from the original document",
+        f"{name}: the PDF is damaged and cannot be read ({detail}); ask for a fresh copy or export it again from the original document",
     )
 
 
 def _read_page(document, index: int, raw) -> PageData:
     page = document[index]
     try:
-        left, bottom, right, top = page.get_bbox()
         textpage = page.get_textpage()
         try:
-            words = _words(textpage, raw)
+            turn, words = _words(textpage, raw)
         finally:
             textpage.close()
-        rules = _rules(page, raw) if words else []
+        rules = [_turn_rule(turn, rule) for rule in _rules(page, raw)] if words else []
+        x0, x1, bottom, top = _turned(turn, *page.get_bbox())
     finally:
         page.close()
-    return PageData(index + 1, left, bottom, right, top, words, rules)
+    return PageData(index + 1, x0, bottom, x1, top, words, rules)
 
 
-def _words(textpage, raw) -> list[Word]:
+def _turned(turn: int, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+    """A box (left, bottom, right, top) as (x0, x1, bottom, top) in the frame where text reads
+    left to right: `turn` is the text's clockwise angle in quarter turns, as PDFium gives it."""
+    if turn == 0:
+        return left, right, bottom, top
+    if turn == 3:  # text running upwards
+        return bottom, top, -right, -left
+    if turn == 2:  # upside down
+        return -right, -left, -top, -bottom
+    return -top, -bottom, left, right  # text running downwards
+
+
+def _turn_rule(turn: int, rule: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    x0, x1, bottom, top = _turned(turn, *rule)
+    return x0, bottom, x1, top
+
+
+def _words(textpage, raw) -> tuple[int, list[Word]]:
+    """(turn, words): the words set in the page's main direction, in the frame where they read
+    left to right. Words at other angles (a diagonal watermark, a margin note) are left out."""
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
     if count <= 0:
-        return []
+        return 0, []
     text = textpage.get_text_range()
     if len(text) != count:  # text and character indices disagree: read one character at a time
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i) or 0xFFFD) for i in range(count))
-    box = raw.FS_RECTF()
-    box_ref = ctypes.byref(box)
-    loose_box = raw.FPDFText_GetLooseCharBox
-    angle_of = raw.FPDFText_GetCharAngle
+    spans = [match.span() for match in _WORD.finditer(text)]
+    if not spans:
+        return 0, []
+    turns = []  # quarter turns of each word, -1 when it is set at a slant
+    for start, _ in spans:
+        angle = raw.FPDFText_GetCharAngle(handle, start)
+        if angle < 0:  # PDFium cannot tell
+            turns.append(0)
+            continue
+        quarters = round(angle / _QUARTER)
+        turns.append(quarters % 4 if abs(angle - quarters * _QUARTER) < 0.02 else -1)
+    tally = [0, 0, 0, 0]
+    for turn in turns:
+        if turn >= 0:
+            tally[turn] += 1
+    main = max(range(4), key=tally.__getitem__)
+    chars = _CharBoxes(handle, raw, main)
     words = []
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        angle = angle_of(handle, start)
-        if 0.02 < angle < _FULL_TURN - 0.02:
-            continue  # rotated: a watermark or a margin note set sideways, not running text
-        if not loose_box(handle, start, box_ref):
+    for (start, end), turn in zip(spans, turns):
+        if turn != main:
             continue
-        x0, bottom, top = box.left, box.bottom, box.top
-        if end - 1 > start and not loose_box(handle, end - 1, box_ref):
+        first = chars.box(start)
+        last = chars.box(end - 1) if end - 1 > start else first
+        if first is None or last is None:
             continue
-        x1 = box.right
-        if not (x1 >= x0 and top > bottom and math.isfinite(x0 + x1 + top + bottom)):
-            continue
+        x0, _, bottom, top = first
+        x1 = last[1]
         height = top - bottom
-        if not (bottom - 0.5 * height < (box.bottom + box.top) / 2 < top + 0.5 * height):
-            # first and last characters are not on one line: place it by its characters
-            words.extend(_split_word(handle, raw, text, start, end, box, box_ref))
+        if not (x1 >= x0 and height > 0 and math.isfinite(x0 + x1 + height)):
             continue
-        if box.top - box.bottom < 0.8 * height and box.bottom > bottom + 0.15 * height:
+        if not (bottom - 0.5 * height < (last[2] + last[3]) / 2 < top + 0.5 * height):
+            # first and last characters are not on one line: place it by its characters
+            words.extend(_split_word(chars, text, start, end))
+            continue
+        if last[3] - last[2] < 0.8 * height and last[2] > bottom + 0.15 * height:
             # ends in a raised note reference ("surveillance¹"): the word without it; its box
             # keeps the mark's room so that text touching the mark touches the word
-            cut = _superscript_start(handle, raw, start, end, height, box_ref, box)
+            cut = _superscript_start(chars, start, end, height)
             if cut is not None and pdf_text.is_note_reference(text[cut:end]):
                 end = cut
         word = pdf_text.clean_word(text[start:end])
         if word:
             words.append(Word(word, x0, x1, bottom, top))
-    return words
+    return main, words
 
 
-def _superscript_start(handle, raw, start: int, end: int, height: float, box_ref, box) -> int | None:
+class _CharBoxes:
+    """Character boxes (PDFium's loose boxes: advance width by font height), turned upright."""
+
+    def __init__(self, handle, raw, turn: int) -> None:
+        self.handle, self.turn = handle, turn
+        self.get = raw.FPDFText_GetLooseCharBox
+        self.rect = raw.FS_RECTF()
+        self.ref = ctypes.byref(self.rect)
+
+    def box(self, index: int) -> tuple[float, float, float, float] | None:
+        """(x0, x1, bottom, top) of the character, or None when PDFium has no box for it."""
+        if not self.get(self.handle, index, self.ref):
+            return None
+        r = self.rect
+        if self.turn == 0:
+            return r.left, r.right, r.bottom, r.top
+        return _turned(self.turn, r.left, r.bottom, r.right, r.top)
+
+
+def _superscript_start(chars: _CharBoxes, start: int, end: int, height: float) -> int | None:
     """Where the small print at the end of the word [start, end) begins, or None if all of it is."""
     cut = end - 1
     while cut > start:
-        if not raw.FPDFText_GetLooseCharBox(handle, cut - 1, box_ref):
+        box = chars.box(cut - 1)
+        if box is None:
             return None
-        if box.top - box.bottom >= 0.8 * height:
+        if box[3] - box[2] >= 0.8 * height:
             return cut
         cut -= 1
     return None
 
 
-def _split_word(handle, raw, text: str, start: int, end: int, box, box_ref) -> list[Word]:
+def _split_word(chars: _CharBoxes, text: str, start: int, end: int) -> list[Word]:
     """A run of characters PDFium did not break although it changes line: one word per line."""
     out: list[Word] = []
-    chars: list[str] = []
+    run: list[str] = []
     x0 = x1 = bottom = top = 0.0
     for index in range(start, end):
-        if not raw.FPDFText_GetLooseCharBox(handle, index, box_ref):
+        box = chars.box(index)
+        if box is None:
             continue
-        middle = (box.bottom + box.top) / 2
-        if chars and not (bottom < middle < top):
-            word = pdf_text.clean_word("".join(chars))
-            if word:
-                out.append(Word(word, x0, x1, bottom, top))
-            chars = []
-        if not chars:
-            x0, bottom, top = box.left, box.bottom, box.top
-        chars.append(text[index])
-        x1 = box.right
-    word = pdf_text.clean_word("".join(chars))
-    if word:
-        out.append(Word(word, x0, x1, bottom, top))
-    return [w for w in out if math.isfinite(w.x0 + w.x1 + w.bottom + w.top)]
+        if run and not (bottom < (box[2] + box[3]) / 2 < top):
+            out.append(Word(pdf_text.clean_word("".join(run)), x0, x1, bottom, top))
+            run = []
+        if not run:
+            x0, _, bottom, top = box
+        run.append(text[index])
+        x1 = box[1]
+    if run:
+        out.append(Word(pdf_text.clean_word("".join(run)), x0, x1, bottom, top))
+    return [w for w in out if w.text and math.isfinite(w.x0 + w.x1 + w.bottom + w.top)]
 
 
 def _rules(page, raw) -> list[tuple[float, float, float, float]]:

@@ -52,26 +52,41 @@ def finish(text: str) -> str:
 # First parts of compounds that stay hyphenated when a line break falls on their hyphen
 # ("third-\nparty" reads "third-party"); any other fragment is a word broken for the line
 # ("sur-\nveillance" reads "surveillance").
-COMPOUND_FIRST_PARTS = frozenset(
-    "self third non co anti long short well high low cross real end multi semi "
-    "full part".split()
-)
+COMPOUND_FIRST_PARTS = frozenset("self third non co anti long short well high low cross real end multi semi full".split())
 
 _HYPHEN_END = re.compile(r"(\w+)[-\u2010\ufffe]$")
+
+
+def _broken_word(text: str) -> str | None:
+    """The start of a word broken at the end of `text` ("sur" in "... sur-"), if there is one."""
+    if not text or text[-1] not in "-\u2010\ufffe":
+        return None
+    match = _HYPHEN_END.search(text[-80:])
+    return match.group(1) if match and match.group(1)[-1].isalpha() else None
+
+
+def ends_with_broken_word(text: str) -> bool:
+    """Whether the text ends with a letter and a hyphen: a word may continue on the next line."""
+    return _broken_word(text) is not None
 
 
 def join_lines(first: str, second: str) -> tuple[str, int]:
     """`first` followed by the next line `second`, and the offset in the result where `second` starts.
 
     Joined with a space, except after a hyphenated line end: "sur-" + "veillance" gives
-    "surveillance", "third-" + "party" gives "third-party", "Non-" + "Exclusive" gives
-    "Non-Exclusive".
+    "surveillance", "MER-" + "CHANTABILITY" gives "MERCHANTABILITY", "third-" + "party" gives
+    "third-party", "Non-" + "Exclusive" gives "Non-Exclusive".
     """
     if not first:
         return second, 0
-    match = _HYPHEN_END.search(first[-80:]) if first[-1] in "-\u2010\ufffe" else None
-    if match and second and match.group(1)[-1].isalpha():
-        if second[0].islower() and match.group(1).lower() not in COMPOUND_FIRST_PARTS:
+    fragment = _broken_word(first) if second else None
+    if fragment is not None:
+        # the word goes on in the same case: "sur-" "veillance", "MER-" "CHANTABILITY"
+        word = second.split(" ", 1)[0]
+        same_case = second[0].islower() or (fragment.isupper() and word.isupper())
+        # "third-" "party" stays a compound; "low-" "er" is one word ("lower")
+        compound = fragment.lower() in COMPOUND_FIRST_PARTS and sum(ch.isalpha() for ch in word) >= 4
+        if same_case and not compound:
             head = first[:-1]
         else:
             head = first[:-1] + "-"
@@ -79,14 +94,6 @@ def join_lines(first: str, second: str) -> tuple[str, int]:
     if first.endswith(("\u2014", "/")) and len(first) > 1 and first[-2].isalpha():
         return first + second, len(first)
     return first + " " + second, len(first) + 1
-
-
-def ends_with_broken_word(text: str) -> bool:
-    """Whether the text ends with a letter and a hyphen: a word may continue on the next line."""
-    if not text or text[-1] not in "-\u2010\ufffe":
-        return False
-    match = _HYPHEN_END.search(text[-80:])
-    return bool(match) and match.group(1)[-1].isalpha()
 
 
 _SENTENCE_END = re.compile(r"[.;:?!][\"'\u201d\u2019)\]]*$")
@@ -103,10 +110,27 @@ def ends_list_item(text: str) -> bool:
     return bool(_LIST_END.search(text[-40:].rstrip()))
 
 
+def is_capitals(text: str) -> bool:
+    """Whether the text is set in capitals, as headings often are ("4. ORDERS AND PAYMENT")."""
+    tail = text[-60:]
+    return tail.upper() == tail and sum(ch.isalpha() for ch in tail) >= 3
+
+
+_RUNS_ON = re.compile(r"(?:[,\-\u2013\u2014(/&]|\b(?:of|the|and|or|to|by|in|for|with|a|an|as|at|on|from|under|between))$", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"[A-Z][a-z]")
+
+
+def heading_then_text(before: str, line: str) -> bool:
+    """Whether `before` is a heading in capitals and `line` starts the text under it:
+    "RESTRICTED DEPLOYMENT NOTICE" then "The Partner shall ...", but not "THE LAWS OF" then
+    "New York" nor "IN CONSIDERATION OF THE PROMISES" then "set out below"."""
+    return is_capitals(before) and bool(_SENTENCE_START.match(line)) and not _RUNS_ON.search(before.rstrip())
+
+
 _LABEL = re.compile(
     r"""^(?:
         \d+(?:\.\d+)+\.?(?:\([A-Za-z0-9]{1,4}\))*   # 7.2  7.2.1  7.2(b)
-      | \d+\.(?:\([A-Za-z0-9]{1,4}\))*              # 7.
+      | \d{1,3}\.(?:\([A-Za-z0-9]{1,4}\))*           # 7.  (not a year: "2028.")
       | \d+(?:\([A-Za-z0-9]{1,4}\))+                # 7(b)
       | \d{1,3}\)                                   # 1)
       | \((?:[a-z]{1,2}|[A-Z]{1,2}|[ivxlcdm]{1,6}|[IVXLCDM]{1,6}|\d{1,3})\)   # (b) (iv) (2)
@@ -124,6 +148,25 @@ BULLETS = "\u2022\u2023\u25aa\u25e6\u25cf\u25cb\u25a0\u25a1\u2043\u00b7"
 def starts_with_label(text: str) -> bool:
     """Whether a line starts with a paragraph label: "7.2", "(b)", "(iv)", "Section 4", "ARTICLE", "•"."""
     return bool(_LABEL.match(text))
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)*\.?\s")
+
+
+def opens_paragraph(before: str, line: str) -> bool:
+    """Whether `line`, coming after the text `before`, starts a new labelled paragraph.
+
+    It must start with a label, and what comes before must be finished (". ; : , and or") or be
+    a heading in capitals followed by ordinary text. After a comma a number is a reference run
+    on ("Sections 3.3, 6, 9," then "10.5 and 11 survive"), not a new paragraph.
+    """
+    if not starts_with_label(line):
+        return False
+    if is_capitals(before) and not is_capitals(line):
+        return True
+    if not ends_list_item(before):
+        return False
+    return not (before.rstrip().endswith(",") and _NUMBER.match(line))
 
 
 _NOTE_REFERENCE = re.compile(r"[0-9*\u2020\u2021\u00a7\u00b6,]{1,5}")
@@ -154,6 +197,14 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
+_PAGE_PHRASE = re.compile(r"\bpage\s+\d+(?:\s*(?:of|/)\s*\d+)?\b", re.IGNORECASE)
+
+
+def states_page_number(text: str) -> bool:
+    """Whether the text says which page it is on ("Exhibit C - Page 1 of 1")."""
+    return bool(_PAGE_PHRASE.search(text))
+
+
 _DIGITS = re.compile(r"\d+")
 
 
@@ -174,4 +225,7 @@ def running_template(instances: list[str]) -> str:
         out.append(value if len(values) == 1 else "{page}")
         out.append(parts[index + 1])
     template = " ".join("".join(out).split())
-    return re.sub(r"(\{page\}\s*(?:of|/)\s*)\d+", r"\1{pages}", template, flags=re.IGNORECASE)
+    template = re.sub(r"(\{page\}\s*(?:of|/)\s*)\d+", r"\1{pages}", template, flags=re.IGNORECASE)
+    # "Page 1 of 1" on a one-page document names its page as surely as on a long one
+    template = re.sub(r"\b(page\s+)\d+(\s*(?:of|/)\s*)\d+\b", r"\1{page}\2{pages}", template, flags=re.IGNORECASE)
+    return re.sub(r"\b(page\s+)\d+\b", r"\1{page}", template, flags=re.IGNORECASE)
