@@ -75,3 +75,12 @@ def test_evaluation_does_not_regress(outcomes, split: str) -> None:
 def test_clauselint_beats_the_keyword_baseline(outcomes) -> None:
     assert score(outcomes).accuracy > score(outcomes, "baseline").accuracy
     assert score(outcomes).false_present < score(outcomes, "baseline").false_present
+
+
+def test_committed_corpus_files_match_a_fresh_build() -> None:
+    """The shipped DOCX and PDF files are exactly what build.py writes from the sources."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(SAMPLES / "build.py"), "--check"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
