@@ -68,7 +68,7 @@ def refs_overlap(ref: str, section: str) -> bool:
     return long.startswith(short) and long[len(short)] in ".("
 
 
-def prohibition(view: UnitView, rule: Rule, *, bound: bool = False) -> UnitVerdict | None:
+def prohibition(view: UnitView, rule: Rule, *, bound: str | bool = False) -> UnitVerdict | None:
     spec = rule.spec
     if view.has(f"ignore:{rule.id}"):
         return None
@@ -78,6 +78,10 @@ def prohibition(view: UnitView, rule: Rule, *, bound: bool = False) -> UnitVerdi
     for alternative in alternatives:
         verdict = _prohibition_alternative(view, rule, alternative, bound)
         if verdict and (best is None or rank(verdict.status) > rank(best.status)):
+            best = verdict
+    for alternative in spec.get("require_any_partial") or ():
+        verdict = _prohibition_alternative(view, rule, alternative, bound)
+        if verdict and verdict.status is Status.PARTIAL and (best is None or rank(verdict.status) > rank(best.status)):
             best = verdict
     for alternative in spec.get("conditions_satisfy") or ():
         if all(view.marks(f"concept:{rule.id}:{group}") for group in alternative):
@@ -110,8 +114,8 @@ def _prohibition_alternative(view: UnitView, rule: Rule, groups: list[str], boun
 
 def _is_use_permission(view: UnitView, concept, governor: Governor) -> bool:
     if governor.mark is None:
-        return False
-    if governor.kind == "excepted":
+        return governor.kind == "permit"  # a definition an operative clause permits
+    if governor.kind == "excepted" or governor.mark.label in ("mod:define", "mod:permit_after"):
         return True
     low, high = sorted((governor.mark.start, concept.start))
     return view.has_use_verb(low, max(high, governor.mark.end)) or view.has_use_verb(governor.mark.start, governor.mark.end + 1)
@@ -124,9 +128,9 @@ def _qualify(view: UnitView, rule: Rule, items: list[tuple]) -> UnitVerdict:
             return UnitVerdict(Status.PRESENT)
     for item in rule.spec.get("partial") or ():
         for concept, governor in items:
-            if view.near(f"near:{rule.id}:{item['id']}", concept.start, concept.end) or view.carve_out(
-                f"carve:{rule.id}:{item['id']}", concept, governor
-            ):
+            if (view.near(f"near:{rule.id}:{item['id']}", concept.start, concept.end)
+                    or view.carve_out(f"carve:{rule.id}:{item['id']}", concept, governor)
+                    or view.exception_words(f"carveword:{rule.id}:{item['id']}", concept, governor)):
                 return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
     return UnitVerdict(Status.PRESENT)
 
@@ -164,42 +168,70 @@ def _top_of(section: str | None, heading_path: tuple[str, ...]) -> str:
     return heading_path[0].lower() if heading_path else ""
 
 
-def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
-    tied = is_tied(view, context)
-    for mark in view.marks(f"conflict:{rule.id}"):
-        governor_subject = view.subject(mark)
-        if tied and governor_subject != "provider":
-            return UnitVerdict(Status.CONFLICT, reason="the counterparty is expressly relieved of responsibility for compliance")
-    best: UnitVerdict | None = None
-    for mark in view.marks(f"duty:{rule.id}"):
-        governor = view.governor(mark.start)
-        if governor.mark is None or governor.mark.label != "mod:oblige" or governor.subject == "provider":
+def _is_definition(view: UnitView) -> bool:
+    """'"Suspension Event" means ...' defines a term; it obliges and triggers nothing by itself."""
+    own = view.unit.own_start
+    return any(m.label == "mod:define" and m.start - own <= 12 for m in view.modals if m.start >= own)
+
+
+def _duty_governed(view: UnitView, mark) -> bool:
+    """A duty phrase stated as an obligation of the counterparty ('shall ... permit Provider to verify')."""
+    start = view.clause_start(mark.start)
+    for modal in reversed([m for m in view.modals if start <= m.start and m.end <= mark.start]):
+        kind = modal.label[4:]
+        if kind in ("permit", "condition", "other_direction"):
             continue
-        if tied:
-            return UnitVerdict(Status.PRESENT)
-        for item in rule.spec.get("partial") or ():
-            if view.has(f"object:{rule.id}:{item['id']}"):
-                best = UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
-    return best
+        return kind == "oblige" and view.subject(modal) != "provider"
+    return False
+
+
+def _relieves(view: UnitView, rule: Rule, context: TieContext, tied: bool) -> bool:
+    """An express statement that the counterparty need not comply, flow down or show compliance."""
+    topical = tied or view.has(f"ref:{rule.id}") or view.has(f"policyref:{rule.id}") or view.has(f"topic:{rule.id}")
+    if not topical:
+        return False
+    if any(view.subject(m) != "provider" for m in view.marks(f"conflict:{rule.id}")):
+        return True
+    return view.has(f"waiver:{rule.id}")
+
+
+def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
+    if _is_definition(view):
+        return None
+    tied = is_tied(view, context)
+    governed = [m for m in view.marks(f"duty:{rule.id}") if _duty_governed(view, m)]
+    if governed and tied:
+        return UnitVerdict(Status.PRESENT)
+    if _relieves(view, rule, context, tied):
+        return UnitVerdict(Status.CONFLICT, reason="the counterparty is expressly relieved of responsibility for compliance")
+    for item in rule.spec.get("partial") or ():
+        if governed and view.has(f"object:{rule.id}:{item['id']}"):
+            return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
+    return None
 
 
 def consequence(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
-    consequences = view.marks(f"consequence:{rule.id}")
-    if not consequences:
+    if _is_definition(view):
         return None
+    consequences = view.marks(f"consequence:{rule.id}")
     tied = is_tied(view, context)
-    if tied and view.has(f"conflict:{rule.id}"):
-        return UnitVerdict(Status.CONFLICT, reason="the contract rules out suspension or termination for a breach of the use restrictions")
+    topical = tied or view.has(f"topic:{rule.id}")
+    governors = [(m, view.governor(m.start)) for m in consequences]
+    live = [m for m, g in governors if g.kind not in ("disclaim", "define", "prohibit")]
+    denied = [m for m, g in governors if g.kind in ("prohibit", "disclaim")]
     triggered = view.has(f"trigger:{rule.id}") or any(
         view.governor(m.start).kind == "prohibit" for prefix in context.restriction_concepts for m in view.marks(prefix))
-    live = [m for m in consequences if view.governor(m.start).kind not in ("disclaim", "define")]
     if tied and triggered and live:
         return UnitVerdict(Status.PRESENT)
+    if topical and (denied or view.has(f"conflict:{rule.id}")):
+        return UnitVerdict(Status.CONFLICT, reason="the contract rules out suspension or termination for a breach of the use restrictions")
+    if not live:
+        return None
     for item in rule.spec.get("generic") or ():
         for generic in view.marks(f"generic:{rule.id}:{item['id']}"):
             start = view.clause_start(generic.start)
             end = view.clause_end(generic.end)
             excluded = any(start <= m.start and m.end <= end for m in view.marks(f"notcess:{rule.id}"))
-            if live and not excluded:
+            if not excluded:
                 return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
     return None

@@ -41,9 +41,9 @@ def evaluate_pack(documents: tuple[Document, ...], pack_id: str, extra: tuple[st
         if rule.check != "prohibition":
             continue
         found = [Hit(v, view.unit) for view in views if (v := prohibition(view, rule))]
-        for term, operative, blocks in _bound_definitions(views, documents, parsed, by_block):
+        for term, operative, blocks, mode in _bound_definitions(views, documents, parsed, by_block):
             for unit in units_for_blocks(blocks, by_block):
-                verdict = prohibition(UnitView(unit, words), rule, bound=True)
+                verdict = prohibition(UnitView(unit, words), rule, bound=mode)
                 if verdict:
                     found.append(Hit(verdict, unit, operative))
                     term_hits.add(term)
@@ -79,8 +79,9 @@ def _words(compiled: CompiledPack, documents: tuple[Document, ...]) -> Words:
 
 
 def _bound_definitions(views: list[UnitView], documents: tuple[Document, ...], parsed: list[ParsedBlock],
-                       by_block: dict) -> Iterable[tuple[str, Unit, list[ParsedBlock]]]:
-    """Defined terms that an operative clause prohibits ('shall not engage in any Prohibited Use')."""
+                       by_block: dict) -> Iterable[tuple[str, Unit, list[ParsedBlock], str]]:
+    """Defined terms an operative clause prohibits ('shall not engage in any Prohibited Use') or
+    expressly permits ('may use the Services for the Permitted Purpose')."""
     definitions = {term.term: (d, term.block) for d, document in enumerate(documents) for term in document.defined_terms}
     seen: set[str] = set()
     for view in views:
@@ -92,15 +93,15 @@ def _bound_definitions(views: list[UnitView], documents: tuple[Document, ...], p
             if definitions[term] == (own.document, own.block.index):
                 continue  # the defining sentence itself
             governor = view.governor(mark.start)
-            if governor.kind != "prohibit" or governor.subject == "provider" or not _names_a_use(term):
+            if governor.kind not in ("prohibit", "permit") or governor.subject == "provider" or not _names_a_use(term):
                 continue
             seen.add(term)
             d, index = definitions[term]
             blocks = [p for p in parsed if p.document == d and (p.block.index == index or _descends(p, index, by_block))]
-            yield term, view.unit, blocks
+            yield term, view.unit, blocks, governor.kind
 
 
-_USE_WORDS = ("use", "uses", "purpose", "purposes", "application", "applications", "activity", "activities", "conduct",
+_USE_WORDS = ("use", "uses", "purpose", "purposes", "permitted", "authorised", "authorized", "application", "applications", "activity", "activities", "conduct",
               "field", "practice", "practices", "case", "cases")
 _RESTRICTIVE = ("restricted", "prohibited", "excluded", "forbidden", "banned", "unauthorised", "unauthorized", "impermissible")
 

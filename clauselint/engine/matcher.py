@@ -12,7 +12,7 @@ from spacy.matcher import PhraseMatcher
 from clauselint.library import Pack, load_pack
 from clauselint.nlp import get_nlp
 
-MODALITY_KINDS = ("prohibit", "oblige", "permit", "disclaim", "define", "other_direction", "condition")
+MODALITY_KINDS = ("prohibit", "oblige", "permit", "permit_after", "disclaim", "define", "other_direction", "condition")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
 
     for kind in MODALITY_KINDS:
         add(f"mod:{kind}", pack.modality.get(kind))
+    add("exc", pack.modality.get("exception_markers"))
     for rule in pack.rules:
         spec = rule.spec
         for group, phrases in (spec.get("concepts") or {}).items():
@@ -56,6 +57,8 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
         add(f"ref:{rule.id}", spec.get("references"))
         add(f"localref:{rule.id}", spec.get("local_references"))
         add(f"policyref:{rule.id}", spec.get("policy_references"))
+        add(f"topic:{rule.id}", spec.get("topic"))
+        add(f"waiver:{rule.id}", spec.get("waivers"))
         add(f"conflict:{rule.id}", spec.get("conflicts"))
         add(f"consequence:{rule.id}", spec.get("consequences"))
         add(f"trigger:{rule.id}", spec.get("triggers"))
@@ -64,6 +67,7 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
             add(f"near:{rule.id}:{item['id']}", item.get("near"))
             add(f"carve:{rule.id}:{item['id']}", item.get("carve_out"))
             add(f"object:{rule.id}:{item['id']}", item.get("objects"))
+            add(f"carveword:{rule.id}:{item['id']}", item.get("carve_words"))
         for item in spec.get("generic") or ():
             add(f"generic:{rule.id}:{item['id']}", item.get("triggers"))
     return table

@@ -14,7 +14,7 @@ from clauselint.engine.units import Mark, Unit
 
 MODAL_KINDS = ("prohibit", "oblige", "permit", "disclaim", "define", "other_direction", "condition")
 NEGATOR_WINDOW = 6
-PASSIVE_STEMS = ("prohibit", "forbid", "permit", "allow", "authori", "ban", "barred", "disallow", "restrict", "licen", "exclu", "approved")
+PASSIVE_STEMS = ("prohibit", "forbid", "permit", "allow", "authori", "ban", "barred", "disallow", "restrict", "licen", "exclu", "approv", "avail")
 SUBJECT_WINDOW = 10
 
 
@@ -77,13 +77,18 @@ class UnitView:
                 return i
         return len(self.unit.tokens)
 
-    def governor(self, pos: int, *, bound: bool = False) -> Governor:
-        """The modality that governs the phrase starting at token `pos`."""
+    def governor(self, pos: int, *, bound: str | bool = False) -> Governor:
+        """The modality that governs the phrase starting at token `pos`.
+
+        `bound` reads a definition that an operative clause prohibits ('prohibit' or True) or
+        permits ('permit'): its text is governed by that clause unless it says otherwise.
+        """
+        bound_kind = "permit" if bound == "permit" else "prohibit"
         start = self.clause_start(pos)
         left = [m for m in self.modals if start <= m.start and m.end <= pos]
         for mark in reversed(left):
             kind = mark.label[4:]
-            if kind == "condition":
+            if kind in ("condition", "permit_after"):
                 continue
             if kind in ("oblige", "permit") and self._in_relative_clause(mark):
                 continue
@@ -97,15 +102,24 @@ class UnitView:
             if kind in ("oblige", "permit") and self._negated(mark, pos):
                 return Governor("prohibit", mark, self.subject(mark))
             if kind == "define":
-                return Governor("prohibit" if bound else "define", mark, None)
+                return Governor(bound_kind if bound else "define", mark, None)
             if kind == "oblige" and bound:
-                return Governor("prohibit", mark, None)
+                return Governor(bound_kind, mark, None)
             return Governor(kind, mark, self.subject(mark))
         end = self.clause_end(pos)
         for mark in self.modals:
-            if pos <= mark.start < end and mark.label[4:] in ("prohibit", "permit") and self._passive(mark):
-                return Governor(mark.label[4:], mark, None)
-        return Governor("prohibit" if bound else "none", None, None)
+            if not (pos <= mark.start < end):
+                continue
+            kind = mark.label[4:]
+            if kind == "permit_after":
+                return Governor("permit", mark, None)
+            if kind in ("prohibit", "permit") and self._passive(mark):
+                return Governor(kind, mark, None)
+            if kind in ("permit", "oblige") and self._negated(mark, mark.start):
+                return Governor("prohibit", mark, None)  # "No police agency may use ..."
+            if kind in ("prohibit", "permit", "oblige"):
+                break
+        return Governor(bound_kind if bound else "none", None, None)
 
     def _passive(self, mark: Mark) -> bool:
         """'... is prohibited', a table cell 'Permitted': a modal that can follow what it governs."""
@@ -161,10 +175,29 @@ class UnitView:
                 return mark
         return None
 
+    def exception_words(self, prefix: str, concept: Mark, governor: Governor, reach: int = 14) -> Mark | None:
+        """A word with `prefix` inside an exception ('unless ... lawful', 'save with consent') on the clause."""
+        clause_end = self.clause_end(concept.end)
+        next_modal = next((m.start for m in self.modals if m.start >= concept.end and m.label[4:] in ("prohibit", "oblige")
+                           and m != governor.mark), clause_end)
+        modal_start = governor.mark.start if governor.mark is not None else concept.start
+        clause_start = self.clause_start(modal_start)
+        words = self.marks(prefix)
+        for exception in self.marks("exc"):
+            after = concept.end <= exception.start < min(clause_end, next_modal + reach)
+            before = clause_start <= exception.start and exception.end <= modal_start
+            if not (after or before):
+                continue
+            limit = min(clause_end, exception.end + reach) if after else modal_start
+            if any(exception.end <= w.start and w.end <= limit for w in words):
+                return exception
+        return None
+
     def carve_out(self, prefix: str, concept: Mark, governor: Governor) -> Mark | None:
         """An exception attached to the clause: before its modal, or after the concept."""
         clause_end = self.clause_end(concept.end)
-        next_modal = next((m.start for m in self.modals if m.start >= concept.end and m.label[4:] in ("prohibit", "oblige")), clause_end)
+        next_modal = next((m.start for m in self.modals if m.start >= concept.end and m.label[4:] in ("prohibit", "oblige")
+                           and m != governor.mark), clause_end)
         limit = min(clause_end, next_modal)
         modal_start = governor.mark.start if governor.mark is not None else concept.start
         clause_start = self.clause_start(modal_start)
