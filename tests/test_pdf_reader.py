@@ -525,12 +525,9 @@ def test_ruled_table_cells_are_table_blocks_in_reading_order(tmp_path):
 
     assert [(b.text, b.part) for b in extraction.blocks] == [
         ("4.1 The permitted uses are listed in the table below.", Part.BODY),
-        ("Use", Part.TABLE),
-        ("Permitted", Part.TABLE),
-        ("Police identification of suspects", Part.TABLE),
-        ("No", Part.TABLE),
-        ("Access control at Customer premises", Part.TABLE),
-        ("Yes, with consent", Part.TABLE),
+        ("Use | Permitted", Part.TABLE),
+        ("Police identification of suspects | No", Part.TABLE),
+        ("Access control at Customer premises | Yes, with consent", Part.TABLE),
         ("4.2 Any use not listed is prohibited.", Part.BODY),
     ]
 

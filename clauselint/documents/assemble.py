@@ -11,6 +11,7 @@ from clauselint.documents.model import BLOCK_SEPARATOR, Block, Document, Extract
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 _ALL_CAPS_HEADING = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
 STYLED_FORMATS = frozenset({"docx", "html", "markdown"})
+ATTACHMENT_HEADING = re.compile(r"^(schedule|exhibit|annex|appendix|attachment|addendum)\s+([a-z0-9]{1,3})\b", re.IGNORECASE)
 _NOTE_PARTS = (Part.HEADER, Part.FOOTER, Part.FOOTNOTE, Part.ENDNOTE)
 
 
@@ -22,6 +23,7 @@ def assemble(path: str, extraction: Extraction) -> Document:
     open_lead_ins: list[tuple[int, float]] = []
     offset = 0
     styled = extraction.format in STYLED_FORMATS
+    prefix: str | None = None  # "Schedule 3" once the contract's schedules begin
     for raw in extraction.blocks:
         text = " ".join(raw.text.split())
         if not text:
@@ -32,9 +34,13 @@ def assemble(path: str, extraction: Extraction) -> Document:
         index = len(blocks)
         heading_level = raw.heading_level or (None if styled else _guess_heading_level(raw, label, text))
         if raw.part in _NOTE_PARTS or raw.part is Part.TABLE:
-            section = state.citation() if raw.part is Part.TABLE else None
+            section = _with_prefix(prefix, state.citation()) if raw.part is Part.TABLE else None
             depth, lead_in = state.depth + 0.5, None
         else:
+            attachment = ATTACHMENT_HEADING.match(text) if not label and len(text) <= 120 else None
+            if attachment and (heading_level is not None or not _SENTENCE_END.search(text)):
+                prefix = f"{attachment.group(1).title()} {attachment.group(2).upper()}"
+                state = SectionState()
             if label:
                 state = advance(state, label)
             elif raw.bullet or raw.list_level:
@@ -50,7 +56,7 @@ def assemble(path: str, extraction: Extraction) -> Document:
                 open_lead_ins.clear()
             if heading_level is None and not _SENTENCE_END.search(text):
                 open_lead_ins.append((index, depth))
-            section = state.citation()
+            section = _with_prefix(prefix, state.citation())
         if heading_level is not None and raw.part is Part.BODY:
             headings = [(level, title) for level, title in headings if level < heading_level]
             headings.append((heading_level, f"{label} {text}" if label else text))
@@ -83,6 +89,13 @@ def assemble(path: str, extraction: Extraction) -> Document:
         parties=find_parties(frozen),
         defined_terms=find_defined_terms(frozen),
     )
+
+
+def _with_prefix(prefix: str | None, citation: str | None) -> str | None:
+    """Clause numbers restart in a schedule: cite 'Schedule 3, 2(b)' rather than a bare '2(b)'."""
+    if prefix is None:
+        return citation
+    return f"{prefix}, {citation}" if citation else prefix
 
 
 def _depth(state: SectionState, raw: RawBlock, label: str | None, heading_level: int | None) -> float:

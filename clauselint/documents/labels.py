@@ -11,7 +11,7 @@ LABEL_AT_START = re.compile(
     r"""^(?P<label>
         (?:(?:ARTICLE|Article|SECTION|Section|CLAUSE|Clause|§)\s*(?:[0-9]{1,3}(?:\.[0-9]{1,3}){0,4}|[IVXLC]{1,6})\.?
            (?:\s*\((?:[a-z]{1,3}|[0-9]{1,2})\))*)
-      | (?:[0-9]{1,3}\.(?:[0-9]{1,3}\.?){0,4}(?:\s?\((?:[a-z]{1,3}|[A-Z]|[0-9]{1,2})\))*)
+      | (?:[0-9]{1,3}[A-Z]?\.(?:[0-9]{1,3}[A-Z]?\.?){0,4}(?:\s?\((?:[a-z]{1,3}|[A-Z]|[0-9]{1,2})\))*)
       | (?:[0-9]{1,3}(?:\((?:[a-z]{1,3}|[0-9]{1,2})\))+)
       | (?:\((?:[a-z]{1,4}|[A-Z]{1,4}|[0-9]{1,2})\))
       | (?:[a-zA-Z][.)])
@@ -21,7 +21,7 @@ LABEL_AT_START = re.compile(
     re.VERBOSE,
 )
 
-_NUMERIC = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3})*")
+_NUMERIC = re.compile(r"[0-9]{1,3}[A-Z]?(?:\.[0-9]{1,3}[A-Z]?)*")
 _KEYWORD = re.compile(r"^(ARTICLE|Article|SECTION|Section|CLAUSE|Clause|§)\s*([0-9.]+|[IVXLC]+)")
 _PARENS = re.compile(r"\(([A-Za-z0-9]{1,4})\)")
 

@@ -118,3 +118,5 @@ class Document:
 
 
 BLOCK_SEPARATOR = "\n\n"
+# A table row is one block: its cells in order, joined so that a row reads as one line.
+TABLE_CELL_SEPARATOR = " | "

@@ -41,10 +41,11 @@ class TieContext:
 
 
 _SECTION_REF = re.compile(
-    r"\b(?:sections?|clauses?|paragraphs?|articles?|§§?)\s*((?:\d+(?:\.\d+)*(?:\s?\([a-z0-9]+\))*)(?:\s*(?:,|and|or|to|through|-|–)\s*(?:\d+(?:\.\d+)*(?:\s?\([a-z0-9]+\))*))*)",
+    r"\b(?:sections?|clauses?|paragraphs?|articles?|§§?)\s*((?:\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:\s?\([a-z0-9]+\))*)"
+    r"(?:\s*(?:,|and|or|to|through|-|–)\s*(?:\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:\s?\([a-z0-9]+\))*))*)",
     re.IGNORECASE,
 )
-_SINGLE_REF = re.compile(r"\d+(?:\.\d+)*(?:\s?\([a-z0-9]+\))*", re.IGNORECASE)
+_SINGLE_REF = re.compile(r"\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:\s?\([a-z0-9]+\))*", re.IGNORECASE)
 _ATTACHMENT_REF = re.compile(r"\b(schedule|exhibit|annex|appendix|attachment|addendum)\s+([A-Z0-9]{1,3})\b", re.IGNORECASE)
 
 
@@ -196,7 +197,7 @@ def _relieves(view: UnitView, rule: Rule, context: TieContext, tied: bool) -> bo
 
 
 def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
-    if _is_definition(view):
+    if _is_definition(view) or view.has(f"ignore:{rule.id}"):
         return None
     tied = is_tied(view, context)
     governed = [m for m in view.marks(f"duty:{rule.id}") if _duty_governed(view, m)]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clauselint.documents.model import Document
-from clauselint.engine.checks import TieContext, UnitVerdict, consequence, duty, prohibition, rank
+from clauselint.engine.checks import TieContext, UnitVerdict, attachment_refs, consequence, duty, prohibition, rank
 from clauselint.engine.matcher import CompiledPack, compile_pack
 from clauselint.engine.modality import UnitView, Words
 from clauselint.engine.units import ParsedBlock, Unit, build_units, parse_documents, units_for_blocks
@@ -74,31 +74,98 @@ def _words(compiled: CompiledPack, documents: tuple[Document, ...]) -> Words:
         negators=lists["negators"], not_negators=lists["not_negators"], use_verbs=lists["use_verbs"],
         provider=frozenset(w for w in provider if " " not in w),
         counterparty=frozenset(w for w in counterparty if " " not in w) | {"party", "person", "third", "anyone", "nobody"},
-        relative=lists["relative_markers"],
+        relative=lists["relative_markers"], unrestrict=lists["unrestrict_verbs"],
     )
 
 
 def _bound_definitions(views: list[UnitView], documents: tuple[Document, ...], parsed: list[ParsedBlock],
                        by_block: dict) -> Iterable[tuple[str, Unit, list[ParsedBlock], str]]:
-    """Defined terms an operative clause prohibits ('shall not engage in any Prohibited Use') or
-    expressly permits ('may use the Services for the Permitted Purpose')."""
+    """Text an operative clause prohibits or expressly permits by reference: a defined term
+    ('shall not engage in any Prohibited Use', 'may use it for the Permitted Purpose'), or a
+    schedule or exhibit ('for any purpose listed in Schedule 3'). Yields (name, clause, blocks, mode)."""
     definitions = {term.term: (d, term.block) for d, document in enumerate(documents) for term in document.defined_terms}
     seen: set[str] = set()
     for view in views:
+        own = view.unit.own
         for mark in view.marks("term:"):
             term = mark.label[5:]
-            if term in seen or term not in definitions:
+            if term in seen or term not in definitions or definitions[term] == (own.document, own.block.index):
                 continue
-            own = view.unit.own
-            if definitions[term] == (own.document, own.block.index):
-                continue  # the defining sentence itself
             governor = view.governor(mark.start)
             if governor.kind not in ("prohibit", "permit") or governor.subject == "provider" or not _names_a_use(term):
                 continue
             seen.add(term)
             d, index = definitions[term]
             blocks = [p for p in parsed if p.document == d and (p.block.index == index or _descends(p, index, by_block))]
+            defining = by_block[(d, index)].block.text
+            for ref in attachment_refs(defining):
+                blocks += _attachment_blocks(ref, documents, parsed)
             yield term, view.unit, blocks, governor.kind
+        below = _BELOW.search(own.text)
+        if below and (own.document, own.block.index, "below") not in seen:
+            position = _token_at(view.unit, len(view.unit.text) - len(own.text) + below.start())
+            governor = view.governor(position) if position is not None else None
+            if governor is not None and governor.kind in ("prohibit", "permit") and governor.subject != "provider":
+                seen.add((own.document, own.block.index, "below"))
+                yield "the table below", view.unit, _following_table(own.document, own.block.index, parsed), governor.kind
+        for match in _ATTACHMENT_IN_TEXT.finditer(view.unit.text):
+            ref = f"{match.group(1).lower()} {match.group(2).lower()}"
+            if ref in seen:
+                continue
+            position = _token_at(view.unit, match.start())
+            governor = view.governor(position) if position is not None else None
+            if governor is None or governor.kind != "prohibit" or governor.subject == "provider":
+                continue
+            seen.add(ref)
+            yield ref, view.unit, _attachment_blocks(ref, documents, parsed), "prohibit"
+
+
+_ATTACHMENT_IN_TEXT = re.compile(r"\b(schedule|exhibit|annex|appendix|attachment|addendum)\s+([A-Z0-9]{1,3})\b", re.IGNORECASE)
+
+
+_BELOW = re.compile(r"\b(?:(?:in|described in|listed in|set out in|marked in|identified in) the (?:table|list|schedule) below|"
+                    r"the following table|(?:listed|set out|set forth|described|identified) (?:in the table )?below)\b", re.IGNORECASE)
+
+
+def _following_table(document: int, index: int, parsed: list[ParsedBlock]) -> list[ParsedBlock]:
+    """The table rows that follow a block ('the uses marked Prohibited in the table below')."""
+    from clauselint.documents.model import Part
+
+    rows: list[ParsedBlock] = []
+    for item in parsed:
+        if item.document != document or item.block.index <= index:
+            continue
+        if item.block.part is Part.TABLE:
+            rows.append(item)
+        elif rows or item.block.index > index + 2:
+            break
+    return rows
+
+
+def _token_at(unit: Unit, char: int) -> int | None:
+    """The unit token index at a character offset of unit.text (segments joined by one space)."""
+    consumed = 0
+    position = 0
+    for segment in unit.segments:
+        length = len(segment.text)
+        count = segment.end_token - segment.start_token
+        if char <= consumed + length:
+            share = (char - consumed) / max(1, length)
+            return position + min(count - 1, int(share * count))
+        consumed += length + 1
+        position += count
+    return None
+
+
+def _attachment_blocks(ref: str, documents: tuple[Document, ...], parsed: list[ParsedBlock]) -> list[ParsedBlock]:
+    """The blocks of 'schedule 3': its section of the document, or a bundled file titled so."""
+    blocks = []
+    for item in parsed:
+        section = (item.block.section or "").lower()
+        title = (documents[item.document].title or "").lower()
+        if section.startswith(ref) or (item.document > 0 and title.startswith(ref)):
+            blocks.append(item)
+    return blocks
 
 
 _USE_WORDS = ("use", "uses", "purpose", "purposes", "permitted", "authorised", "authorized", "application", "applications", "activity", "activities", "conduct",
@@ -178,8 +245,11 @@ def _unprovided_references(documents: tuple[Document, ...]) -> tuple[str, ...]:
 
 
 def _finding(pack: Pack, rule: Rule, hits: list[Hit], documents: tuple[Document, ...], notes: tuple[str, ...]) -> Finding:
-    best_rank = max((rank(h.verdict.status) for h in hits), default=0)
-    chosen = [h for h in hits if rank(h.verdict.status) == best_rank]
+    # An express relief ("no obligation to ensure", "shall not suspend for any use") overrides a
+    # generic duty or termination right; a narrowed prohibition still outranks a permission.
+    ranking = rank if rule.check == "prohibition" else _duty_rank
+    best_rank = max((ranking(h.verdict.status) for h in hits), default=0)
+    chosen = [h for h in hits if ranking(h.verdict.status) == best_rank]
     status = chosen[0].verdict.status if chosen else Status.MISSING
     reason = next((h.verdict.reason for h in chosen if h.verdict.reason), None)
     evidence: list[Evidence] = []
@@ -204,6 +274,10 @@ def _finding(pack: Pack, rule: Rule, hits: list[Hit], documents: tuple[Document,
         reason=reason,
         notes=notes if status is not Status.PRESENT else (),
     )
+
+
+def _duty_rank(status: Status) -> int:
+    return {Status.PRESENT: 3, Status.CONFLICT: 2, Status.PARTIAL: 1, Status.MISSING: 0}[status]
 
 
 def _evidence(unit: Unit, documents: tuple[Document, ...]) -> Evidence:

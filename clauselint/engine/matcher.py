@@ -81,6 +81,6 @@ def compile_pack(pack_id: str, extra: tuple[str, ...] = (), model: str | None = 
     for label, phrases in sorted(phrase_table(pack).items()):
         matcher.add(label, list(nlp.tokenizer.pipe(sorted(phrases))))
     words = {key: frozenset(str(v).lower() for v in pack.modality.get(key, ())) for key in
-             ("negators", "use_verbs", "provider_subjects", "counterparty_subjects", "relative_markers")}
+             ("negators", "use_verbs", "provider_subjects", "counterparty_subjects", "relative_markers", "unrestrict_verbs")}
     words["not_negators"] = frozenset(str(v).lower() for v in pack.modality.get("not_negators", ()))
     return CompiledPack(pack=pack, matcher=matcher, nlp=nlp, word_lists=words)

@@ -33,6 +33,7 @@ class Words:
     provider: frozenset[str]
     counterparty: frozenset[str]
     relative: frozenset[str]
+    unrestrict: frozenset[str] = frozenset()
 
 
 class UnitView:
@@ -97,8 +98,15 @@ class UnitView:
                 if earlier or bound:
                     return Governor("excepted", mark, self.subject(earlier[-1] if earlier else mark))
                 continue
-            if any(m.label == "mod:disclaim" and m.end <= mark.start for m in left) and kind != "disclaim":
+            disclaimer = next((m for m in reversed(left) if m.label == "mod:disclaim" and m.end <= mark.start), None)
+            if kind == "disclaim":
+                disclaimer = mark
+            if disclaimer is not None:
+                if self._unrestricts(disclaimer.end, pos):
+                    return Governor("excepted", disclaimer, "counterparty")  # "Nothing ... restricts X from ..."
                 return Governor("disclaim", mark, None)
+            if kind == "prohibit" and self._unrestricts(mark.end, min(pos, mark.end + 2)):
+                return Governor("excepted", mark, "counterparty")  # "Provider shall not object to ..."
             if kind in ("oblige", "permit") and self._negated(mark, pos):
                 return Governor("prohibit", mark, self.subject(mark))
             if kind == "define":
@@ -120,6 +128,10 @@ class UnitView:
             if kind in ("prohibit", "permit", "oblige"):
                 break
         return Governor(bound_kind if bound else "none", None, None)
+
+    def _unrestricts(self, start: int, end: int) -> bool:
+        """A verb of restricting ('restrict', 'prevent', 'object') between start and end."""
+        return any(word in self.words.unrestrict for word in self.unit.tokens[start:end])
 
     def _passive(self, mark: Mark) -> bool:
         """'... is prohibited', a table cell 'Permitted': a modal that can follow what it governs."""

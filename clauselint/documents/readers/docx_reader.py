@@ -36,7 +36,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from clauselint.documents.errors import ReadError
-from clauselint.documents.model import Extraction, Part, RawBlock
+from clauselint.documents.model import TABLE_CELL_SEPARATOR, Extraction, Part, RawBlock
 from clauselint.documents.readers.docx_numbering import ListItem, Numbering
 from clauselint.documents.readers.docx_styles import StyleInfo, Styles, outline_to_heading, parse_int
 from clauselint.documents.readers.docx_xml import (
@@ -511,6 +511,7 @@ class _Reader:
                 continue  # a row deleted in tracked changes
             row_state = (self.page, self.at_top, self.absorb)
             row_end = self.page
+            row_start = len(self.out)
             for cell in _children(row, TC):
                 tcpr = cell[0] if len(cell) else None
                 if tcpr is not None and tcpr.tag == TCPR and _continues_merge(tcpr):
@@ -522,8 +523,20 @@ class _Reader:
                 self._blocks(cell, part, container)
                 self._flush(container)
                 row_end = max(row_end, self.page)
+            if part is Part.TABLE:
+                self._join_row(row_start)
             if self.paging and row_end != self.page:
                 self.page, self.at_top, self.absorb = row_end, False, False
+
+    def _join_row(self, start: int) -> None:
+        """One block per table row, cells joined by ' | ': 'Military targeting | Prohibited' reads
+        as one statement, which is how a reviewer reads a row."""
+        cells = self.out[start:]
+        if len(cells) < 2:
+            return
+        text, part, page, _breaks, _item, _heading = cells[0]
+        del self.out[start:]
+        self.out.append((TABLE_CELL_SEPARATOR.join(cell[0] for cell in cells), part, page, (), None, None))
 
     def _textbox(self, content: etree._Element, page: int) -> None:
         saved = (self.page, self.paging, self.draft, self.para_hidden)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from clauselint.documents.model import Part, RawBlock
+from clauselint.documents.model import TABLE_CELL_SEPARATOR, Part, RawBlock
 from clauselint.documents.readers import pdf_text as pt
 
 # Lines this close to the top or bottom edge (share of the page height) can be running ones.
@@ -267,8 +267,21 @@ def _place_in_regions(page: PageData) -> tuple[list[Region], list[Word]]:
     return kept, free
 
 
+def region_rows(region: Region) -> list[list[list[Line]]]:
+    """The cells of each table row (each cell its lines), row by row, left to right."""
+    rows: dict[int, list[list[Line]]] = defaultdict(list)
+    for (row, _col), lines in region_cell_map(region):
+        rows[row].append(lines)
+    return [rows[key] for key in sorted(rows)]
+
+
 def region_cells(region: Region) -> list[list[Line]]:
     """The lines of each cell with text, row by row, left to right."""
+    return [lines for _key, lines in region_cell_map(region)]
+
+
+def region_cell_map(region: Region) -> list[tuple[tuple[int, int], list[Line]]]:
+    """((row, column), lines) of each cell with text, row by row, left to right."""
     cells: dict[tuple[int, int], list[Word]] = defaultdict(list)
     for word in region.words:
         x = (word.x0 + word.x1) / 2
@@ -279,7 +292,7 @@ def region_cells(region: Region) -> list[list[Line]]:
     for key in sorted(cells):
         lines = group_lines(cells[key], region.page)
         _set_column(lines)
-        out.append(lines)
+        out.append((key, lines))
     return out
 
 
@@ -792,9 +805,23 @@ def build_blocks(pages: list[PageData]) -> list[RawBlock]:
 
 
 def _region_blocks(region: Region, leading: float) -> list[RawBlock]:
-    builder = ParagraphBuilder(leading, region.part)
-    for lines in region_cells(region):
-        for line in lines:
-            builder.add(line)
-        builder.flush()
-    return builder.blocks
+    """A text box's paragraphs; a table's rows, each one block with its cells joined by ' | ' so
+    a rule reads 'Targeting in armed conflict | Prohibited' as one line, as a reader does."""
+    if region.part is not Part.TABLE:
+        builder = ParagraphBuilder(leading, region.part)
+        for lines in region_cells(region):
+            for line in lines:
+                builder.add(line)
+            builder.flush()
+        return builder.blocks
+    blocks: list[RawBlock] = []
+    for row in region_rows(region):
+        builder = ParagraphBuilder(leading, region.part)
+        for lines in row:
+            for line in lines:
+                builder.add(line)
+            builder.flush()
+        if builder.blocks:
+            first = builder.blocks[0]
+            blocks.append(replace(first, text=TABLE_CELL_SEPARATOR.join(b.text for b in builder.blocks), page_breaks=()))
+    return blocks
