@@ -72,9 +72,11 @@ def find_parties(blocks: Sequence[Block]) -> tuple[Party, ...]:
             if name is None:
                 continue
             role = _role(defined)
-            if role and all(party.role != role for party in parties):
+            if role and any(party.role == role for party in parties):
+                role = None
+            if all(party.defined_as != defined for party in parties):
                 parties.append(Party(name=name, defined_as=defined, role=role))
-        if len(parties) == 2:
+        if sum(1 for party in parties if party.role) == 2 or len(parties) >= 4:
             break
     if not any(party.role == "customer" for party in parties) and _addresses_reader(blocks):
         parties.append(Party(name="you", defined_as="you", role="customer"))

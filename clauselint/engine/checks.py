@@ -180,7 +180,7 @@ def _duty_governed(view: UnitView, mark) -> bool:
     start = view.clause_start(mark.start)
     for modal in reversed([m for m in view.modals if start <= m.start and m.end <= mark.start]):
         kind = modal.label[4:]
-        if kind in ("permit", "condition", "other_direction"):
+        if kind in ("permit", "permit_after", "condition", "other_direction"):
             continue
         return kind == "oblige" and view.subject(modal) != "provider"
     return False

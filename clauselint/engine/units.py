@@ -72,13 +72,22 @@ def parse_documents(documents: tuple[Document, ...], compiled: CompiledPack) -> 
     strings = nlp.vocab.strings
     items = [(d, block) for d, document in enumerate(documents) for block in document.blocks]
     term_matcher = _defined_term_matcher(documents, compiled)
+    party_names = {f"term:{party.defined_as}" for document in documents for party in document.parties if party.defined_as}
     parsed: list[ParsedBlock] = []
     for (d, block), doc in zip(items, nlp.pipe(block.text for _, block in items), strict=True):
         matches = [(start, end, strings[match_id]) for match_id, start, end in compiled.matcher(doc)]
         if term_matcher is not None:
-            matches += [(start, end, strings[match_id]) for match_id, start, end in term_matcher(doc)]
+            terms = [(start, end, strings[match_id]) for match_id, start, end in term_matcher(doc)]
+            matches = [m for m in matches if not _inside_party_name(m, terms, party_names)] + terms
         parsed.append(ParsedBlock(document=d, block=block, doc=doc, matches=tuple(sorted(matches))))
     return parsed
+
+
+def _inside_party_name(match: tuple[int, int, str], terms: list[tuple[int, int, str]], party_names: set[str]) -> bool:
+    """'the Sheriff's Office shall ...' names a party; its words are not a use of the technology."""
+    start, end, label = match
+    return label.startswith("concept:") and any(
+        t_start <= start and end <= t_end and t_label in party_names for t_start, t_end, t_label in terms)
 
 
 def _defined_term_matcher(documents: tuple[Document, ...], compiled: CompiledPack) -> PhraseMatcher | None:
