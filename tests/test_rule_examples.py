@@ -11,11 +11,11 @@ import pytest
 from clauselint.examples import load_examples, run_example
 
 FLOORS = {
-    "lethal-use": 0.97,
-    "government-surveillance": 0.9,
-    "law-enforcement": 0.97,
-    "compliance-obligation": 0.93,
-    "cessation-on-breach": 0.95,
+    "lethal-use": 1.0,
+    "government-surveillance": 0.93,
+    "law-enforcement": 1.0,
+    "compliance-obligation": 0.97,
+    "cessation-on-breach": 1.0,
 }
 EXAMPLES = load_examples("sfp-4.1")
 

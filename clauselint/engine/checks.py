@@ -100,11 +100,11 @@ def _prohibition_alternative(view: UnitView, rule: Rule, groups: list[str], boun
     for group in groups:
         for concept in view.marks(f"concept:{rule.id}:{group}"):
             governor = view.governor(concept.start, bound=bound)
-            if governor.subject == "provider" and governor.kind != "excepted":
+            if governor.subject == "provider" and governor.kind not in ("excepted",):
                 continue
             if governor.kind == "prohibit":
                 prohibited.setdefault(group, []).append((concept, governor))
-            elif governor.kind in ("permit", "excepted") and _is_use_permission(view, concept, governor):
+            elif governor.kind in ("permit", "excepted", "unrestricted") and _is_use_permission(view, concept, governor):
                 permitted.setdefault(group, []).append((concept, governor))
     if all(group in prohibited for group in groups):
         return _qualify(view, rule, [item for group in groups for item in prohibited[group]])
@@ -178,7 +178,7 @@ def _is_definition(view: UnitView) -> bool:
 def _duty_governed(view: UnitView, mark) -> bool:
     """A duty phrase stated as an obligation of the counterparty ('shall ... permit Provider to verify')."""
     start = view.clause_start(mark.start)
-    for modal in reversed([m for m in view.modals if start <= m.start and m.end <= mark.start]):
+    for modal in reversed([m for m in view.modals if start <= m.start < mark.start]):
         kind = modal.label[4:]
         if kind in ("permit", "permit_after", "condition", "other_direction"):
             continue
@@ -218,7 +218,9 @@ def consequence(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict 
     tied = is_tied(view, context)
     topical = tied or view.has(f"topic:{rule.id}")
     governors = [(m, view.governor(m.start)) for m in consequences]
-    live = [m for m, g in governors if g.kind not in ("disclaim", "define", "prohibit")]
+    waived = [m for m in view.marks(f"conflict:{rule.id}")]
+    live = [m for m, g in governors if g.kind not in ("disclaim", "define", "prohibit")
+            and not any(w.start <= m.start <= w.end + 4 for w in waived)]
     denied = [m for m, g in governors if g.kind in ("prohibit", "disclaim")]
     triggered = view.has(f"trigger:{rule.id}") or any(
         view.governor(m.start).kind == "prohibit" for prefix in context.restriction_concepts for m in view.marks(prefix))

@@ -14,6 +14,11 @@ from clauselint.engine.units import Mark, Unit
 
 MODAL_KINDS = ("prohibit", "oblige", "permit", "disclaim", "define", "other_direction", "condition")
 NEGATOR_WINDOW = 6
+STATUS_ADJECTIVES = frozenset({"prohibited", "restricted", "permitted", "excluded", "forbidden", "approved", "authorised",
+                               "authorized", "banned", "disallowed"})
+CATEGORY_NOUNS = frozenset({"use", "uses", "purpose", "purposes", "application", "applications", "activity", "activities",
+                            "conduct", "content", "party", "parties", "person", "persons", "countries", "users", "user",
+                            "field", "fields", "practice", "practices", "use-cases", "cases", "customers", "territory"})
 PASSIVE_STEMS = ("prohibit", "forbid", "permit", "allow", "authori", "ban", "barred", "disallow", "restrict", "licen", "exclu", "approv", "avail")
 SUBJECT_WINDOW = 10
 
@@ -46,13 +51,20 @@ class UnitView:
     @cached_property
     def modals(self) -> tuple[Mark, ...]:
         """Modal phrases, overlapping ones resolved to the longest starting first."""
-        candidates = sorted((m for m in self.unit.marks if m.label.startswith("mod:")), key=lambda m: (m.start, -(m.end - m.start)))
+        candidates = sorted((m for m in self.unit.marks if m.label.startswith("mod:") and not self._names_a_category(m)),
+                            key=lambda m: (m.start, -(m.end - m.start)))
         chosen: list[Mark] = []
         for mark in candidates:
             if chosen and mark.start < chosen[-1].end:
                 continue
             chosen.append(mark)
         return tuple(chosen)
+
+    def _names_a_category(self, mark: Mark) -> bool:
+        """'Prohibited Uses', 'Restricted Applications': a title or a name, not a modal."""
+        tokens = self.unit.tokens
+        return (mark.end - mark.start == 1 and tokens[mark.start] in STATUS_ADJECTIVES
+                and mark.end < len(tokens) and tokens[mark.end] in CATEGORY_NOUNS)
 
     def marks(self, prefix: str) -> list[Mark]:
         return [m for m in self.unit.marks if m.label.startswith(prefix)]
@@ -72,6 +84,29 @@ class UnitView:
             i -= 1
         return 0
 
+    def colon_at(self, pos: int) -> int:
+        """The ':' that opens the list `pos` is in (own segment), or -1."""
+        tokens = self.unit.tokens
+        for i in range(pos - 1, self.unit.own_start - 1, -1):
+            if tokens[i] == ":":
+                return i
+        return -1
+
+    def item_start(self, pos: int) -> int:
+        """Where the list item holding `pos` begins: after the last ';' since the list's ':'.
+
+        Modals inside earlier items ("(d) ... other than ...; (e) ...") do not govern later ones;
+        only the lead-in before the ':' does.
+        """
+        colon = self.colon_at(pos)
+        if colon < 0:
+            return -1
+        tokens = self.unit.tokens
+        for i in range(pos - 1, colon, -1):
+            if tokens[i] == ";":
+                return i + 1
+        return -1
+
     def clause_end(self, pos: int) -> int:
         for i in range(pos, len(self.unit.tokens)):
             if self.is_stop(i):
@@ -86,7 +121,8 @@ class UnitView:
         """
         bound_kind = "permit" if bound == "permit" else "prohibit"
         start = self.clause_start(pos)
-        left = [m for m in self.modals if start <= m.start and m.end <= pos]
+        item_start = self.item_start(pos)
+        left = [m for m in self.modals if start <= m.start and m.end <= pos and not (m.start < item_start and m.start > self.colon_at(pos))]
         for mark in reversed(left):
             kind = mark.label[4:]
             if kind in ("condition", "permit_after"):
@@ -103,10 +139,10 @@ class UnitView:
                 disclaimer = mark
             if disclaimer is not None:
                 if self._unrestricts(disclaimer.end, pos):
-                    return Governor("excepted", disclaimer, "counterparty")  # "Nothing ... restricts X from ..."
+                    return Governor("unrestricted", disclaimer, self._freed_party(disclaimer.end, pos))  # "Nothing ... restricts X from"
                 return Governor("disclaim", mark, None)
             if kind == "prohibit" and self._unrestricts(mark.end, min(pos, mark.end + 2)):
-                return Governor("excepted", mark, "counterparty")  # "Provider shall not object to ..."
+                return Governor("unrestricted", mark, "counterparty")  # "Provider shall not object to ..."
             if kind in ("oblige", "permit") and self._negated(mark, pos):
                 return Governor("prohibit", mark, self.subject(mark))
             if kind == "define":
@@ -132,6 +168,15 @@ class UnitView:
     def _unrestricts(self, start: int, end: int) -> bool:
         """A verb of restricting ('restrict', 'prevent', 'object') between start and end."""
         return any(word in self.words.unrestrict for word in self.unit.tokens[start:end])
+
+    def _freed_party(self, start: int, end: int) -> str | None:
+        """Whom a 'nothing restricts X from' leaves free: the party word after the verb."""
+        for word in self.unit.tokens[start:end]:
+            if word in self.words.counterparty:
+                return "counterparty"
+            if word in self.words.provider:
+                return "provider"
+        return None
 
     def _passive(self, mark: Mark) -> bool:
         """'... is prohibited', a table cell 'Permitted': a modal that can follow what it governs."""
