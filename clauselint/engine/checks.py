@@ -136,11 +136,19 @@ def _qualify(view: UnitView, rule: Rule, items: list[tuple]) -> UnitVerdict:
     return UnitVerdict(Status.PRESENT)
 
 
-def is_tied(view: UnitView, context: TieContext) -> bool:
-    """Does the unit point at the use restrictions (by name, number, defined term or content)?"""
+def is_tied(view: UnitView, context: TieContext, duties: list | None = None) -> bool:
+    """Does the unit point at the use restrictions (by name, number, defined term or content)?
+
+    With `duties`, restricted content ties only inside a duty's own clause ("shall ensure that no
+    End User uses it for policing"), not a prohibition merely sitting in the same sentence.
+    """
     for prefix in context.restriction_concepts:
-        if any(view.governor(mark.start).kind == "prohibit" for mark in view.marks(prefix)):
-            return True
+        for mark in view.marks(prefix):
+            if view.governor(mark.start).kind != "prohibit":
+                continue
+            if duties is None or any(d.start <= mark.start < view.clause_end(d.end) and not _new_modal_between(view, d, mark)
+                                     for d in duties):
+                return True
     if context.restrictions_found and view.has(f"ref:{context.reference_rule}"):
         return True
     if context.policies_provided and view.has(f"policyref:{context.reference_rule}"):
@@ -161,6 +169,11 @@ def is_tied(view: UnitView, context: TieContext) -> bool:
         if top in context.restriction_tops or own.document in context.restriction_docs:
             return True
     return False
+
+
+def _new_modal_between(view: UnitView, duty, mark) -> bool:
+    """A fresh 'shall not' between a duty and restricted content starts a separate obligation."""
+    return any(duty.end <= m.start < mark.start and m.label == "mod:prohibit" for m in view.modals)
 
 
 def _top_of(section: str | None, heading_path: tuple[str, ...]) -> str:
@@ -199,8 +212,8 @@ def _relieves(view: UnitView, rule: Rule, context: TieContext, tied: bool) -> bo
 def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
     if _is_definition(view) or view.has(f"ignore:{rule.id}"):
         return None
-    tied = is_tied(view, context)
     governed = [m for m in view.marks(f"duty:{rule.id}") if _duty_governed(view, m)]
+    tied = is_tied(view, context, governed)
     if governed and tied:
         return UnitVerdict(Status.PRESENT)
     if _relieves(view, rule, context, tied):

@@ -243,9 +243,10 @@ class UnitView:
         for exception in self.marks("exc"):
             after = concept.end <= exception.start < min(clause_end, next_modal + reach)
             before = clause_start <= exception.start and exception.end <= modal_start
-            if not (after or before):
+            between = governor.mark is not None and governor.mark.end <= exception.start and exception.end <= concept.start
+            if not (after or before or between):
                 continue
-            limit = min(clause_end, exception.end + reach) if after else modal_start
+            limit = min(clause_end, exception.end + reach) if after else (modal_start if before else concept.start)
             if any(exception.end <= w.start and w.end <= limit for w in words):
                 return exception
         return None
