@@ -212,7 +212,9 @@ def _relieves(view: UnitView, rule: Rule, context: TieContext, tied: bool) -> bo
 def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
     if _is_definition(view) or view.has(f"ignore:{rule.id}"):
         return None
-    governed = [m for m in view.marks(f"duty:{rule.id}") if _duty_governed(view, m)]
+    excluded = view.marks(f"notduty:{rule.id}")
+    governed = [m for m in view.marks(f"duty:{rule.id}")
+                if _duty_governed(view, m) and not any(x.start <= m.start and m.end <= x.end for x in excluded)]
     tied = is_tied(view, context, governed)
     if governed and tied:
         return UnitVerdict(Status.PRESENT)

@@ -7,7 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clauselint.documents.model import Document
-from clauselint.engine.checks import TieContext, UnitVerdict, attachment_refs, consequence, duty, prohibition, rank
+from clauselint.engine.checks import (
+    TieContext,
+    UnitVerdict,
+    attachment_refs,
+    consequence,
+    duty,
+    prohibition,
+    rank,
+    refs_overlap,
+    section_refs,
+)
 from clauselint.engine.matcher import CompiledPack, compile_pack
 from clauselint.engine.modality import UnitView, Words
 from clauselint.engine.units import ParsedBlock, Unit, build_units, parse_documents, units_for_blocks
@@ -47,7 +57,7 @@ def evaluate_pack(documents: tuple[Document, ...], pack_id: str, extra: tuple[st
                 if verdict:
                     found.append(Hit(verdict, unit, operative))
                     term_hits.add(term)
-        hits[rule.id] = found
+        hits[rule.id] = _apply_remote_carve_outs(rule, found, views)
     for rule in pack.rules:
         if rule.check == "prohibition":
             continue
@@ -56,6 +66,29 @@ def evaluate_pack(documents: tuple[Document, ...], pack_id: str, extra: tuple[st
         hits[rule.id] = [Hit(v, view.unit) for view in views if (v := check(view, rule, context))]
     notes = _unprovided_references(documents)
     return tuple(_finding(pack, rule, hits.get(rule.id, []), documents, notes) for rule in pack.rules)
+
+
+def _apply_remote_carve_outs(rule: Rule, found: list[Hit], views: list[UnitView]) -> list[Hit]:
+    """A present ban becomes partial when another sentence cuts its clause back by number
+    ("Clause 6.1(c) does not apply to any use permitted by applicable law")."""
+    carvings = []
+    for view in views:
+        if not view.has("carvestmt"):
+            continue
+        for item in rule.spec.get("partial") or ():
+            if view.has(f"carveword:{rule.id}:{item['id']}") or view.has(f"carve:{rule.id}:{item['id']}"):
+                refs = section_refs(view.unit.own.text)
+                if refs:
+                    carvings.append((refs, item.get("reason"), view.unit))
+    if not carvings:
+        return found
+    out = []
+    for hit in found:
+        section = hit.unit.own.block.section
+        carving = next((c for c in carvings if hit.verdict.status is Status.PRESENT and section
+                        and any(refs_overlap(ref, section) for ref in c[0])), None)
+        out.append(hit if carving is None else Hit(UnitVerdict(Status.PARTIAL, reason=carving[1]), hit.unit, carving[2]))
+    return out
 
 
 def _words(compiled: CompiledPack, documents: tuple[Document, ...]) -> Words:

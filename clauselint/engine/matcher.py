@@ -47,6 +47,7 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
     for kind in MODALITY_KINDS:
         add(f"mod:{kind}", pack.modality.get(kind))
     add("exc", pack.modality.get("exception_markers"))
+    add("carvestmt", pack.modality.get("carve_statements"))
     for rule in pack.rules:
         spec = rule.spec
         for group, phrases in (spec.get("concepts") or {}).items():
@@ -59,6 +60,7 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
         add(f"policyref:{rule.id}", spec.get("policy_references"))
         add(f"topic:{rule.id}", spec.get("topic"))
         add(f"waiver:{rule.id}", spec.get("waivers"))
+        add(f"notduty:{rule.id}", spec.get("not_duties"))
         add(f"conflict:{rule.id}", spec.get("conflicts"))
         add(f"consequence:{rule.id}", spec.get("consequences"))
         add(f"trigger:{rule.id}", spec.get("triggers"))

@@ -151,8 +151,9 @@ class UnitView:
                 return Governor(bound_kind, mark, None)
             return Governor(kind, mark, self.subject(mark))
         end = self.clause_end(pos)
+        exception = next((m.start for m in self.marks("exc") if pos <= m.start < end), end)
         for mark in self.modals:
-            if not (pos <= mark.start < end):
+            if not (pos <= mark.start < min(end, exception)):
                 continue
             kind = mark.label[4:]
             if kind == "permit_after":
