@@ -41,3 +41,23 @@ def test_no_false_present_on_missing_examples() -> None:
 
 
 MAX_FALSE_PRESENT = 0
+
+
+def test_our_own_suggested_language_is_recognised_as_present() -> None:
+    """A contract that adopts every suggested clause (either variant) passes every rule: the
+    redline round trip depends on it."""
+    from clauselint.engine import evaluate_pack
+    from clauselint.examples import example_document
+    from clauselint.library import fill, load_pack
+
+    pack = load_pack("sfp-4.1")
+    variants = {
+        "b2b": ('This Agreement is between Acme Vision, Inc. ("Licensor") and Northwind LLC ("Licensee").',
+                {"customer": "Licensee", "provider": "Licensor", "offering": "the Software"}),
+        "tos": ('These Terms are between you and Acme Vision, Inc. ("we", "us").',
+                {"customer": "you", "provider": "we", "offering": "the Service"}),
+    }
+    for audience, (preamble, names) in variants.items():
+        clauses = [fill(next(v for v in pack.suggestions[rule.id] if v.audience == audience).text, names) for rule in pack.rules]
+        findings = evaluate_pack((example_document("\n".join([preamble, *clauses])),), "sfp-4.1")
+        assert {f.rule: f.status.value for f in findings} == {rule.id: "present" for rule in pack.rules}, audience
