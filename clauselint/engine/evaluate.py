@@ -225,6 +225,10 @@ def _descends(item: ParsedBlock, ancestor: int, by_block: dict) -> bool:
 
 
 def _tie_context(pack: Pack, rule: Rule, hits: dict[str, list[Hit]], term_hits: set[str], documents) -> TieContext:
+    reference_rule = rule.spec.get("references_from") or rule.id
+    if rule.spec.get("restrictions_of") == []:
+        # A stand-alone duty (know-your-customer, independent evaluation): its references are enough.
+        return TieContext(True, frozenset(), frozenset(), frozenset(), frozenset(), (), reference_rule, policies_provided=True)
     sources = rule.spec.get("restrictions_of") or [r.id for r in pack.rules if r.check == "prohibition"]
     restriction_units = [hit.unit for rid in sources for hit in hits.get(rid, [])
                          if hit.verdict.status in (Status.PRESENT, Status.PARTIAL)]
@@ -240,7 +244,6 @@ def _tie_context(pack: Pack, rule: Rule, hits: dict[str, list[Hit]], term_hits: 
         if title:
             tops.add((unit.own.document, title.lower()))
     concept_prefixes = tuple(f"concept:{rid}:" for rid in sources)
-    reference_rule = rule.spec.get("references_from") or rule.id
     return TieContext(
         restrictions_found=bool(restriction_units),
         restriction_sections=frozenset(sections),
