@@ -17,25 +17,32 @@ _MEANS = re.compile(
 )
 # (the "Term"), (each, a "Term"), (hereinafter "Term"), (collectively, "Terms")
 _INLINE = re.compile(
-    r"\((?:[^()]{0,80}?[,;]\s*)?(?:hereinafter(?: referred to as)?\s+|(?:the|each|a|an|collectively|together|individually)[, ]+(?:a |an |the )?)?"
+    r"\((?:[^()]{0,80}?[,;]\s*)?"
+    r"(?:hereinafter(?: referred to as| called| known as)?\s+(?:the\s+)?|(?:the|each|a|an|collectively|together|individually)[, ]+(?:a |an |the )?)?"
     + _TERM
-    + r"(?:\s*(?:,|or|and)\s*[" + _Q_OPEN + r"][^)]{0,40})?\)"
+    + r"(?:\s*(?:,|or|and)\s*[" + _Q_OPEN + r"][^)]{0,40})?(?:,\s*(?:which|together|including|and its)[^()]{0,300})?\)"
 )
 
 _ENTITY = re.compile(
     r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corporation|Corp|GmbH|plc|PLC|LLP|LP|Pty|S\.A|SAS|B\.V|AG|N\.V|Co|Company|"
-    r"University|Council|City|County|State|Department|Agency|Authority|Commission|Board|Trust|Foundation|Ministry|Government|Province|Institute)\b"
+    r"University|Council|City|County|State|Department|Agency|Authority|Commission|Board|Trust|Foundation|Ministry|Government|Province|Institute)\b",
+    re.IGNORECASE,
 )
 
 PROVIDER_WORDS = (
     "provider", "licensor", "supplier", "vendor", "seller", "company", "contractor", "service provider",
-    "developer", "owner", "we", "us", "our", "consultant", "manufacturer", "oem", "processor",
+    "developer", "owner", "we", "us", "our", "consultant", "manufacturer", "processor",
 )
 CUSTOMER_WORDS = (
     "customer", "licensee", "client", "partner", "reseller", "distributor", "buyer", "purchaser", "subscriber",
-    "user", "you", "authority", "agency", "council", "city", "county", "department", "integrator", "recipient",
+    "user", "you", "authority", "agency", "council", "city", "county", "department", "recipient",
     "controller", "member", "institution", "university", "sublicensee", "operator", "agent",
 )
+
+
+_NOT_PARTIES = frozenset({"agreement", "contract", "terms", "deed", "amendment", "effective date", "order form", "schedule",
+                          "services", "software", "platform", "product", "products", "solution", "system", "term"})
+_RECITALS = re.compile(r"^(?:WHEREAS|Whereas|RECITALS|Recitals|BACKGROUND|Background|NOW,? THEREFORE|IT IS AGREED|BY SIGNING)\b")
 
 
 def find_title(blocks: Sequence[Block]) -> str | None:
@@ -65,22 +72,48 @@ def find_parties(blocks: Sequence[Block]) -> tuple[Party, ...]:
     parties: list[Party] = []
     preamble = [block for block in blocks[:40] if block.part is Part.BODY][:25]
     for block in preamble:
+        if len(parties) >= 2 and _RECITALS.match(block.text):
+            break
         for match in _INLINE.finditer(block.text):
             defined = match.group(1).strip()
             before = block.text[max(0, match.start() - 200): match.start()]
-            name = _entity_before(before)
+            name = _entity_opening(block.text, match.start()) or _entity_before(before)
             if name is None:
+                continue
+            if defined.lower() in _NOT_PARTIES or re.match(r"(?i)^(?:this|these|the)\b.*\b(?:agreement|contract|terms|deed|amendment)\b", name):
                 continue
             role = _role(defined)
             if role and any(party.role == role for party in parties):
                 role = None
+            aliases = tuple(a for a in re.findall(r"[" + _Q_OPEN + r"]([^" + _Q_CLOSE + r"]{1,40})[" + _Q_CLOSE + r"]", match.group(0))
+                            if a != defined)
             if all(party.defined_as != defined for party in parties):
-                parties.append(Party(name=name, defined_as=defined, role=role))
+                parties.append(Party(name=name, defined_as=defined, role=role, aliases=aliases))
         if sum(1 for party in parties if party.role) == 2 or len(parties) >= 4:
             break
+    parties = _roles_by_elimination(parties)
     if not any(party.role == "customer" for party in parties) and _addresses_reader(blocks):
         parties.append(Party(name="you", defined_as="you", role="customer"))
     return tuple(parties)
+
+
+def _entity_opening(text: str, end: int) -> str | None:
+    """'ACME LIMITED, a company incorporated ... (hereinafter the "Supplier")': the name opens the block."""
+    head = text[:end].split(",")[0].strip()
+    return head if 3 <= len(head) <= 120 and _ENTITY.search(head) else None
+
+
+def _roles_by_elimination(parties: list[Party]) -> list[Party]:
+    """Two parties, one role known ('the Purchaser'): the other ('the SI') has the other role."""
+    if len(parties) != 2:
+        return parties
+    roles = [party.role for party in parties]
+    if roles.count(None) != 1:
+        return parties
+    known = next(role for role in roles if role)
+    other = "provider" if known == "customer" else "customer"
+    return [party if party.role else Party(name=party.name, defined_as=party.defined_as, role=other, aliases=party.aliases)
+            for party in parties]
 
 
 def _entity_before(text: str) -> str | None:

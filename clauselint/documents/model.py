@@ -36,6 +36,7 @@ class RawBlock:
     heading_level: int | None = None
     bullet: bool = False
     file: str = ""
+    continues: bool = False  # the rest of an over-long paragraph the reader cut: it sits where the piece before does
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Party:
     name: str
     defined_as: str | None
     role: str | None  # "provider" | "customer" | None when it cannot be told
+    aliases: tuple[str, ...] = ()  # further names: ("System Integrator" or "SI"), ("Company", "we", "us")
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,8 @@ def _duty_governed(view: UnitView, mark) -> bool:
         kind = modal.label[4:]
         if kind in ("permit", "permit_after", "condition", "other_direction"):
             continue
+        if kind == "oblige" and view.in_relative_clause(modal):
+            continue  # "any authority that is responsible for ..."
         return kind == "oblige" and view.subject(modal) != "provider"
     return False
 

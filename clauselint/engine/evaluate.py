@@ -97,11 +97,12 @@ def _words(compiled: CompiledPack, documents: tuple[Document, ...]) -> Words:
     counterparty = set(lists["counterparty_subjects"])
     for document in documents:
         for party in document.parties:
-            name = (party.defined_as or "").lower().split()
-            if name and party.role == "provider":
-                provider.add(name[-1])
-            elif name and party.role == "customer":
-                counterparty.add(name[-1])
+            for alias in (party.defined_as or "", *party.aliases):
+                name = alias.lower().split()
+                if name and party.role == "provider":
+                    provider.add(name[-1])
+                elif name and party.role == "customer":
+                    counterparty.add(name[-1])
     counterparty -= {"agency", "authority", "council"} & provider
     return Words(
         negators=lists["negators"], not_negators=lists["not_negators"], use_verbs=lists["use_verbs"],

@@ -127,8 +127,10 @@ class UnitView:
             kind = mark.label[4:]
             if kind in ("condition", "permit_after"):
                 continue
-            if kind in ("oblige", "permit") and self._in_relative_clause(mark):
+            if kind in ("oblige", "permit") and self.in_relative_clause(mark):
                 continue
+            if kind in ("prohibit", "oblige", "permit") and self._separate_that_clause(mark.end, pos):
+                continue  # "... shall not have access, and that Part 5 (which concerns ...) does not apply"
             if kind == "other_direction":
                 earlier = [m for m in left if m.end <= mark.start and m.label[4:] in ("prohibit", "permit", "oblige")]
                 if earlier or bound:
@@ -170,6 +172,11 @@ class UnitView:
         """A verb of restricting ('restrict', 'prevent', 'object') between start and end."""
         return any(word in self.words.unrestrict for word in self.unit.tokens[start:end])
 
+    def _separate_that_clause(self, start: int, end: int) -> bool:
+        """'X shall not ..., and that Y ...': the modal governs its own that-clause only."""
+        tokens = self.unit.tokens
+        return any(tokens[i] == "and" and tokens[i + 1] == "that" for i in range(start, end - 1))
+
     def _freed_party(self, start: int, end: int) -> str | None:
         """Whom a 'nothing restricts X from' leaves free: the party word after the verb."""
         for word in self.unit.tokens[start:end]:
@@ -184,7 +191,7 @@ class UnitView:
         words = self.unit.tokens[mark.start:mark.end]
         return any(word.startswith(PASSIVE_STEMS) for word in words)
 
-    def _in_relative_clause(self, mark: Mark) -> bool:
+    def in_relative_clause(self, mark: Mark) -> bool:
         tokens = self.unit.tokens
         window = tokens[max(0, mark.start - 3): mark.start]
         return any(word in self.words.relative for word in window) and not any(
@@ -208,6 +215,12 @@ class UnitView:
         if any(word in mark.label for word in ("permit", "allow")) and "not" in self.unit.tokens[mark.start:mark.end]:
             return "counterparty"  # "we do not permit you to" restricts the counterparty
         tokens = self.unit.tokens
+        if mark.start > 0 and tokens[mark.start - 1] in ("and", "or", "nor", "but"):
+            # "X shall not instruct the Processor ..., and shall not itself use": a coordinated modal
+            # with no subject of its own shares the first one's.
+            previous = next((m for m in reversed(self.modals) if m.end < mark.start - 1), None)
+            if previous is not None and previous.label[4:] in ("prohibit", "oblige", "permit"):
+                return self.subject(previous)
         for i in range(mark.start - 1, max(-1, mark.start - SUBJECT_WINDOW - 1), -1):
             word = tokens[i]
             if word in (";", ":"):
@@ -221,7 +234,7 @@ class UnitView:
     def has_use_verb(self, start: int, end: int) -> bool:
         return any(word in self.words.use_verbs for word in self.unit.tokens[start:end])
 
-    def near(self, prefix: str, start: int, end: int, before: int = 4, after: int = 8) -> Mark | None:
+    def near(self, prefix: str, start: int, end: int, before: int = 4, after: int = 12) -> Mark | None:
         """A mark with `prefix` just before [start, end) or shortly after it in the same clause."""
         clause_end = self.clause_end(end)
         for mark in self.marks(prefix):
