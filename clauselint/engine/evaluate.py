@@ -47,13 +47,16 @@ def evaluate_pack(documents: tuple[Document, ...], pack_id: str, extra: tuple[st
     pack = compiled.pack
     hits: dict[str, list[Hit]] = {}
     term_hits: set[str] = set()
+    bound = [(term, operative, [UnitView(unit, words) for unit in units_for_blocks(blocks, by_block)], mode)
+             for term, operative, blocks, mode in _bound_definitions(views, documents, parsed, by_block)]
     for rule in pack.rules:
         if rule.check != "prohibition":
             continue
         found = [Hit(v, view.unit) for view in views if (v := prohibition(view, rule))]
-        for term, operative, blocks, mode in _bound_definitions(views, documents, parsed, by_block):
-            for unit in units_for_blocks(blocks, by_block):
-                verdict = prohibition(UnitView(unit, words), rule, bound=mode)
+        for term, operative, bound_views, mode in bound:
+            for bound_view in bound_views:
+                unit = bound_view.unit
+                verdict = prohibition(bound_view, rule, bound=mode)
                 if verdict:
                     found.append(Hit(verdict, unit, operative))
                     term_hits.add(term)

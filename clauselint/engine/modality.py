@@ -7,6 +7,7 @@ there, a modal to the right ("... is prohibited", a table cell "Prohibited") gov
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -47,6 +48,7 @@ class UnitView:
     def __init__(self, unit: Unit, words: Words) -> None:
         self.unit = unit
         self.words = words
+        self._by_prefix: dict[str, list[Mark]] = {}
 
     @cached_property
     def modals(self) -> tuple[Mark, ...]:
@@ -67,22 +69,31 @@ class UnitView:
                 and mark.end < len(tokens) and tokens[mark.end] in CATEGORY_NOUNS)
 
     def marks(self, prefix: str) -> list[Mark]:
-        return [m for m in self.unit.marks if m.label.startswith(prefix)]
+        """Marks whose label starts with `prefix`; memoised, as checks ask the same few prefixes."""
+        found = self._by_prefix.get(prefix)
+        if found is None:
+            found = [m for m in self.unit.marks if m.label.startswith(prefix)]
+            self._by_prefix[prefix] = found
+        return found
 
     def has(self, prefix: str) -> bool:
-        return any(m.label.startswith(prefix) for m in self.unit.marks)
+        return bool(self.marks(prefix))
 
     def is_stop(self, i: int) -> bool:
         """A ';' ends a clause unless it separates the items of a list opened by ':'."""
         return self.unit.tokens[i] == ";" and not self.unit.colon_before[i] and i >= self.unit.own_start
 
+    @cached_property
+    def _stops(self) -> list[int]:
+        return [i for i, token in enumerate(self.unit.tokens) if token == ";" and self.is_stop(i)]
+
     def clause_start(self, pos: int) -> int:
-        i = pos - 1
-        while i >= 0:
-            if self.is_stop(i):
-                return i + 1
-            i -= 1
-        return 0
+        index = bisect.bisect_left(self._stops, pos) - 1
+        return self._stops[index] + 1 if index >= 0 else 0
+
+    def clause_end(self, pos: int) -> int:
+        index = bisect.bisect_left(self._stops, pos)
+        return self._stops[index] if index < len(self._stops) else len(self.unit.tokens)
 
     def colon_at(self, pos: int) -> int:
         """The ':' that opens the list `pos` is in (own segment), or -1."""
@@ -106,12 +117,6 @@ class UnitView:
             if tokens[i] == ";":
                 return i + 1
         return -1
-
-    def clause_end(self, pos: int) -> int:
-        for i in range(pos, len(self.unit.tokens)):
-            if self.is_stop(i):
-                return i
-        return len(self.unit.tokens)
 
     def governor(self, pos: int, *, bound: str | bool = False) -> Governor:
         """The modality that governs the phrase starting at token `pos`.
