@@ -1,29 +1,33 @@
-"""The command line: `clauselint FILE...` lints; `dump`, `rules` and `explain` help a reviewer."""
+"""The command line: `clauselint FILE...` lints; `dump`, `rules`, `explain`, `config` and `waive` help a reviewer."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from clauselint import __version__
 from clauselint.documents.errors import ReadError
-from clauselint.findings import Report, Status
-from clauselint.outputs import OutputError, write_atomic
 
-FAIL_LEVELS = {"partial": (Status.PARTIAL, Status.MISSING, Status.CONFLICT), "missing": (Status.MISSING, Status.CONFLICT),
-               "conflict": (Status.CONFLICT,), "never": ()}
 EXAMPLES = """
 \b
 Examples:
   clauselint contract.docx                      lint one contract
   clauselint msa.docx --with aup.pdf            lint an agreement with its acceptable use policy
-  clauselint agreements/ --format json -o r.json   lint a folder, write a JSON report
+  clauselint agreements/ -f csv -o audit.csv    audit a folder (recursively) into a spreadsheet
+  clauselint contract.pdf -f html -o review.html   a review page with the evidence highlighted
   clauselint dump contract.pdf                  show the text clauselint read, with locations
   clauselint rules                              list the rules
   clauselint explain law-enforcement            what a rule checks and why
+  clauselint config                             the settings in effect, and where they come from
+  clauselint waive msa.docx cessation-on-breach --reason "..." --by "J. Doe"
 """
 
 
@@ -44,56 +48,154 @@ def main() -> None:
     Runs offline; reads DOCX, PDF, HTML, Markdown and text."""
 
 
+def _config_options(function):  # noqa: ANN001, ANN202 - a click decorator
+    function = click.option("--isolated", is_flag=True, help="Ignore configuration files.")(function)
+    return click.option("--config", "config_path", metavar="FILE",
+                        help="Read settings from FILE instead of the nearest .clauselint.toml, pyproject.toml or setup.cfg.")(function)
+
+
 @main.command(epilog=EXAMPLES)
 @click.argument("files", nargs=-1, required=True)
 @click.option("--with", "with_files", multiple=True, metavar="FILE", help="Another file of the same contract (an AUP, exhibit or schedule).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of standard output.")
-@click.option("--pack", "packs", multiple=True, default=("sfp-4.1",), show_default=True, help="Rule pack to apply (repeatable).")
-@click.option("--fail-on", type=click.Choice(list(FAIL_LEVELS)), default="partial", show_default=True, help="Lowest status that makes the exit status 1.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (unreadable files still exit 2).")
-@click.option("--no-color", is_flag=True, help="Plain text output even on a terminal.")
+@click.option("-f", "--format", "fmt", metavar="FORMAT", help="text (default), json, sarif, markdown, html or csv; guessed from --output's suffix.")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically, never over an input) instead of standard output.")
+@_config_options
+@click.option("--pack", "packs", multiple=True, metavar="PACK", help="Rule pack to apply (repeatable; default sfp-4.1).")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules (comma-separated ids, pack/rule or a pack id).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Leave out these rules.")
+@click.option("--fail-on", metavar="LEVEL", help="Lowest level that makes the exit status 1: partial (default), missing, conflict, "
+              "or a severity (info, warning, error), or never.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 whenever a report was made, whatever it found (wrong usage still exits 2).")
+@click.option("--no-color", is_flag=True, help="Plain text even on a terminal (NO_COLOR is honoured too).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on the terminal; errors are still printed.")
+@click.option("-j", "--jobs", metavar="N", help="Worker processes for a batch (default: the machine's cores).")
+@click.option("--timeout", metavar="SECONDS", help="Per-file time limit in a batch (default 300; 0 = none): the file is reported as `timeout`.")
+@click.option("--max-file-size", metavar="SIZE", help="Report larger files as `too-large` (e.g. 50MB; defaults: `clauselint config`).")
+@click.option("--max-pages", metavar="N", help="Report PDFs with more pages as `too-large`.")
+@click.option("--max-uncompressed", metavar="SIZE", help="Report DOCX files whose text parts unpack to more than SIZE as `too-large`.")
+@click.option("--waivers", "waivers_path", metavar="FILE", help="Waivers file (default: .clauselint-waivers.toml, found walking up).")
+@click.option("--no-waivers", is_flag=True, help="Report waived findings as if they were not waived.")
+@click.option("--provider", metavar="NAME", help="The provider's name for suggested language (default: as the contract defines it).")
+@click.option("--customer", metavar="NAME", help="The customer's name for suggested language (default: as the contract defines it).")
 @click.option("--model", default=None, metavar="NAME", help="An installed spaCy pipeline to use instead of the built-in blank one.")
-def lint(files: Sequence[str], with_files: Sequence[str], fmt: str, output: str | None, packs: Sequence[str],
-         fail_on: str, exit_zero: bool, no_color: bool, model: str | None) -> None:
-    """Lint contract FILES (files or folders) and report each required clause."""
+def lint(files: Sequence[str], with_files: Sequence[str], fmt: str | None, output: str | None, config_path: str | None,
+         isolated: bool, packs: Sequence[str], select: Sequence[str], ignore: Sequence[str], fail_on: str | None,
+         exit_zero: bool, no_color: bool, quiet: bool, jobs: str | None, timeout: str | None, max_file_size: str | None,
+         max_pages: str | None, max_uncompressed: str | None, waivers_path: str | None, no_waivers: bool,
+         provider: str | None, customer: str | None, model: str | None) -> None:
+    """Lint contract FILES (files, folders or globs) and report each required clause."""
+    from clauselint.batch import BatchError, default_jobs
     from clauselint.library import PackError
-    from clauselint.reporters import REPORTERS
+    from clauselint.policy import SelectionError, exit_status
+    from clauselint.progress import ProgressBar
+    from clauselint.reporters import NEEDS_DOCUMENTS, get_reporter
+    from clauselint.runner import ModelError
     from clauselint.runner import lint as run_lint
 
-    if with_files and len(files) != 1:
-        _usage_error("--with bundles files with ONE contract; give a single FILE")
+    if with_files and (len(files) != 1 or os.path.isdir(files[0])):
+        _usage_error("--with bundles files with ONE contract; give a single FILE, not several or a folder")
+    settings = _settings(config_path, isolated, packs=packs, select=select, ignore=ignore, fail_on=fail_on, fmt=fmt,
+                         output=output, jobs=jobs, timeout=timeout, max_file_size=max_file_size, max_pages=max_pages,
+                         max_uncompressed=max_uncompressed, model=model, waivers=waivers_path, provider=provider, customer=customer)
+    waivers = () if no_waivers else _waivers(settings.waivers, explicit=waivers_path is not None)
+    progress = ProgressBar(enabled=None if not quiet else False)
     try:
-        report = run_lint(list(files), with_files=list(with_files), packs=list(packs), model=model)
-    except PackError as error:
+        report = run_lint(list(files), with_files=list(with_files), settings=settings, jobs=settings.jobs or default_jobs(),
+                          waivers=waivers, keep_documents=settings.format in NEEDS_DOCUMENTS, on_result=progress)
+    except (PackError, SelectionError, BatchError, ModelError) as error:
         _usage_error(str(error))
-    except OSError as error:
-        _usage_error(f"cannot load the spaCy pipeline {model!r}: {error}")
+    except KeyboardInterrupt:
+        click.echo("clauselint: interrupted", err=True)
+        sys.exit(130)
+    finally:
+        progress.close()
     if not report.results:
         _usage_error("no contract files found in the paths given")
-    color = not no_color and output is None and sys.stdout.isatty()
-    rendered = REPORTERS[fmt](report, color=color)
+    color = _color(no_color) and output is None
+    width = _width() if color else None
+    rendered = get_reporter(settings.format)(report, color=color, width=width)
     if output:
-        try:
-            write_atomic(output, rendered, inputs=[*files, *with_files])
-        except (OutputError, OSError) as error:
-            _usage_error(str(error))
+        inputs = [*files, *with_files, *(p for r in report.results for p in r.bundle)]
+        _write(output, rendered, inputs)
+        if not quiet and sys.stderr.isatty():
+            from clauselint.reporters.text_report import render_summary
+
+            click.echo(render_summary(report, color=_color(no_color, sys.stderr), width=_width()), nl=False, err=True)
     else:
         click.echo(rendered, nl=False)
     for result in report.results:
         if result.error is not None:
             click.echo(f"clauselint: {result.error.message}", err=True)
-    sys.exit(exit_status(report, fail_on, exit_zero))
+    for notice in report.notices:
+        click.echo(f"clauselint: warning: {notice}", err=True)
+    sys.exit(exit_status(report, settings.fail_on, exit_zero))
 
 
-def exit_status(report: Report, fail_on: str, exit_zero: bool) -> int:
-    """2: a file could not be read; 1: a finding at or above --fail-on; else 0."""
-    if any(not result.ok for result in report.results):
-        return 2
-    if exit_zero:
-        return 0
-    failing = FAIL_LEVELS[fail_on]
-    return 1 if any(f.status in failing for r in report.results for f in r.findings) else 0
+def _settings(config_path: str | None, isolated: bool, *, packs: Sequence[str] = (), select: Sequence[str] = (),
+              ignore: Sequence[str] = (), fail_on: str | None = None, fmt: str | None = None, output: str | None = None,
+              jobs: str | None = None, timeout: str | None = None, max_file_size: str | None = None, max_pages: str | None = None,
+              max_uncompressed: str | None = None, model: str | None = None, waivers: str | None = None,
+              provider: str | None = None, customer: str | None = None):  # noqa: ANN202 - Settings, imported lazily
+    """The config file's settings with the command line's on top; any mistake is a one-line usage error."""
+    from clauselint.config import ConfigError, load_settings, parse_option
+    from clauselint.reporters import SUFFIX_FORMATS
+
+    try:
+        settings = load_settings(config_path, isolated=isolated)
+        if fmt is None and output and Path(output).suffix.lower() in SUFFIX_FORMATS and "format" not in settings.configured:
+            fmt = SUFFIX_FORMATS[Path(output).suffix.lower()]
+        given = {"max_bytes": ("max-file-size", max_file_size), "max_pages": ("max-pages", max_pages),
+                 "max_uncompressed": ("max-uncompressed", max_uncompressed)}
+        limits = dataclasses.replace(settings.limits, **{field: parse_option(key, raw) for field, (key, raw) in given.items()
+                                                         if raw is not None})
+        parties = {**settings.parties, **({"provider": provider} if provider else {}), **({"customer": customer} if customer else {})}
+        return settings.with_overrides(
+            packs=tuple(packs) or None,
+            select=parse_option("select", list(select)) if select else None,
+            ignore=parse_option("ignore", list(ignore)) if ignore else None,
+            fail_on=parse_option("fail-on", fail_on) if fail_on is not None else None,
+            format=parse_option("format", fmt) if fmt is not None else None,
+            jobs=parse_option("jobs", jobs) if jobs is not None else None,
+            timeout=parse_option("timeout", timeout) if timeout is not None else None,
+            limits=limits, model=model, waivers=waivers, parties=parties)
+    except ConfigError as error:
+        _usage_error(str(error))
+
+
+def _waivers(path: str | None, explicit: bool):  # noqa: ANN202 - tuple[Waiver, ...]
+    from clauselint.waivers import WaiverError, find_waivers, load_waivers
+
+    if path is None:
+        found = find_waivers()
+        if found is None:
+            return ()
+        path = str(found)
+    elif not explicit and not os.path.exists(path):
+        return ()  # a configured waivers file that nobody has written yet
+    try:
+        return load_waivers(path)
+    except WaiverError as error:
+        _usage_error(str(error))
+
+
+def _color(no_color: bool, stream=None) -> bool:  # noqa: ANN001
+    stream = stream or sys.stdout
+    return not no_color and "NO_COLOR" not in os.environ and stream.isatty()
+
+
+def _width() -> int:
+    import shutil
+
+    return max(60, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _write(output: str, rendered: str, inputs: Sequence[str]) -> None:
+    from clauselint.outputs import OutputError, write_atomic
+
+    try:
+        write_atomic(output, rendered, inputs=inputs)
+    except (OutputError, OSError) as error:
+        _usage_error(str(error) if isinstance(error, OutputError) else f"{output}: cannot write the report ({error.strerror or error})")
 
 
 @main.command()
@@ -138,52 +240,113 @@ def _document_dict(document) -> dict:
 
 
 @main.command()
-@click.option("--pack", "packs", multiple=True, default=("sfp-4.1",), show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def rules(packs: Sequence[str], fmt: str) -> None:
-    """List the packs' rules."""
-    from clauselint.library import PackError, load_pack
+@click.option("--pack", "packs", multiple=True, metavar="PACK", help="These packs (default: the enabled ones).")
+@click.option("--all", "everything", is_flag=True, help="Every pack available, enabled or not.")
+@click.option("--format", "fmt", metavar="FORMAT", default="text", show_default=True, help="text or json.")
+@_config_options
+def rules(packs: Sequence[str], everything: bool, fmt: str, config_path: str | None, isolated: bool) -> None:
+    """List the packs and their rules, marking what the configuration selects."""
+    from clauselint.rule_docs import describe_packs, format_packs
 
+    settings = _settings(config_path, isolated)
+    if fmt not in ("text", "json"):
+        _usage_error(f"unknown format {fmt!r} for rules; choose text or json")
     try:
-        loaded = [load_pack(p) for p in packs]
-    except PackError as error:
+        listing = describe_packs(settings, only=tuple(packs), everything=everything)
+    except ValueError as error:
         _usage_error(str(error))
     if fmt == "json":
-        click.echo(json.dumps([{"pack": p.id, "rules": [{"id": r.id, "name": r.name, "check": r.check, "summary": r.summary}
-                                                        for r in p.rules]} for p in loaded], indent=2))
-        return
-    for pack in loaded:
-        click.echo(f"{pack.id}: {pack.name}")
-        for rule in pack.rules:
-            click.echo(f"  {rule.id:<26} {rule.name}")
+        click.echo(json.dumps(listing, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_packs(listing, settings), nl=False)
 
 
 @main.command()
 @click.argument("rule_id")
-@click.option("--pack", "packs", multiple=True, default=("sfp-4.1",), show_default=True)
-def explain(rule_id: str, packs: Sequence[str]) -> None:
-    """What RULE checks, where it comes from in the pledge, and the suggested language."""
-    from clauselint.library import PackError, load_pack
+@click.option("--pack", "packs", multiple=True, metavar="PACK", help="Look in these packs (default: the configured ones, then all).")
+@click.option("--all", "all_examples", is_flag=True, help="Every example, not the first few of each kind.")
+@_config_options
+def explain(rule_id: str, packs: Sequence[str], all_examples: bool, config_path: str | None, isolated: bool) -> None:
+    """What RULE checks, why (the pledge), what counts and what does not, and the suggested language."""
+    from clauselint.rule_docs import explain_rule
 
+    settings = _settings(config_path, isolated)
     try:
-        loaded = [load_pack(p) for p in packs]
-    except PackError as error:
+        click.echo(explain_rule(rule_id, settings, only=tuple(packs), all_examples=all_examples), nl=False)
+    except ValueError as error:
         _usage_error(str(error))
-    for pack in loaded:
-        for rule in pack.rules:
-            if rule.id == rule_id or f"{pack.id}/{rule.id}" == rule_id:
-                click.echo(f"{pack.id}/{rule.id}: {rule.name}\n")
-                click.echo(f"What it checks: {rule.summary}\n")
-                click.echo(f"Pledge: {rule.pledge}\n")
-                for variant in pack.suggestions.get(rule.id, ()):
-                    click.echo(f"Suggested language ({variant.audience}; {variant.placement}):\n  {variant.text}\n")
-                return
-    _usage_error(f"unknown rule {rule_id!r}; see `clauselint rules`")
 
 
-def _usage_error(message: str) -> None:
+@main.command("config")
+@click.option("--format", "fmt", metavar="FORMAT", default="toml", show_default=True, help="toml or json.")
+@_config_options
+def show_config(fmt: str, config_path: str | None, isolated: bool) -> None:
+    """Print the settings in effect and the file they come from."""
+    from clauselint.config import format_settings, settings_table
+
+    settings = _settings(config_path, isolated)
+    if fmt == "json":
+        click.echo(json.dumps({"source": settings.source, "settings": settings_table(settings)}, indent=2, ensure_ascii=False))
+    elif fmt == "toml":
+        click.echo(format_settings(settings), nl=False)
+    else:
+        _usage_error(f"unknown format {fmt!r} for config; choose toml or json")
+
+
+@main.command()
+@click.argument("file")
+@click.argument("rule_id", metavar="RULE")
+@click.option("--reason", required=True, help="Why the finding is accepted for this contract.")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who accepts it.")
+@click.option("--date", "when", metavar="YYYY-MM-DD", help="When (default: today).")
+@click.option("--with", "with_files", multiple=True, metavar="FILE", help="The other files of the contract, as linted.")
+@click.option("--waivers", "waivers_path", metavar="FILE", help="Waivers file to add to (default: the one found walking up, or "
+              ".clauselint-waivers.toml beside the config file or here).")
+@_config_options
+def waive(file: str, rule_id: str, reason: str, by: str, when: str | None, with_files: Sequence[str], waivers_path: str | None,
+          config_path: str | None, isolated: bool) -> None:
+    """Accept RULE's finding for this exact version of FILE (a waiver: hash, rule, reason, who, date)."""
+    from clauselint.findings import Waiver
+    from clauselint.outputs import OutputError
+    from clauselint.rule_docs import find_rule
+    from clauselint.waivers import WAIVERS_FILE, WaiverError, add_waiver, content_hash, find_waivers
+
+    settings = _settings(config_path, isolated)
+    try:
+        pack, rule = find_rule(rule_id, settings)
+    except ValueError as error:
+        _usage_error(str(error))
+    sha = content_hash([file, *with_files])
+    if sha is None:
+        _usage_error(f"{file}: cannot be read; a waiver records the file's content hash")
+    if when is None:
+        when = datetime.date.today().isoformat()
+    try:
+        datetime.date.fromisoformat(when)
+    except ValueError:
+        _usage_error(f"--date {when!r} is not a date like 2025-01-31")
+    if not reason.strip() or not by.strip():
+        _usage_error("--reason and --by must not be empty: a waiver says why and who")
+    target = Path(waivers_path or settings.waivers or find_waivers() or
+                  (Path(settings.source).parent if settings.source else Path(".")) / WAIVERS_FILE)
+    relative = os.path.relpath(Path(file).resolve(), target.resolve().parent)
+    waiver = Waiver(sha256=sha, rule=f"{pack}/{rule}", reason=" ".join(reason.split()), by=" ".join(by.split()), date=when,
+                    file=Path(relative).as_posix())
+    try:
+        add_waiver(target, waiver, inputs=[file, *with_files])
+    except (WaiverError, OutputError, OSError) as error:
+        _usage_error(str(error))
+    click.echo(f"waived {pack}/{rule} for {file} (sha256 {sha[:12]}…) in {target}")
+
+
+def _usage_error(message: str) -> NoReturn:
     click.echo(f"clauselint: {message}", err=True)
     sys.exit(2)
+
+
+from clauselint.redline.command import fix  # noqa: E402
+
+main.add_command(fix)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,18 @@ def assemble(path: str, extraction: Extraction) -> Document:
         text = " ".join(raw.text.split())
         if not text:
             continue
+        index = len(blocks)
+        if raw.continues and blocks:  # the rest of a paragraph cut for length: located where it started
+            before = blocks[-1]
+            block = Block(index=index, text=text, part=before.part, file=raw.file or path, page=raw.page, section=before.section,
+                          label=None, heading_path=before.heading_path, depth=before.depth, lead_in=before.lead_in,
+                          is_heading=False, start=offset, end=offset + len(text), page_breaks=_shift_breaks(raw, text))
+            blocks.append(block)
+            offset = block.end + len(BLOCK_SEPARATOR)
+            continue
         label = raw.label
         if label is None and raw.part in (Part.BODY, Part.TEXTBOX, Part.TABLE):
             label, text = split_label(text)
-        index = len(blocks)
         heading_level = raw.heading_level or (None if styled else _guess_heading_level(raw, label, text))
         if raw.part in _NOTE_PARTS or raw.part is Part.TABLE:
             section = _with_prefix(prefix, state.citation()) if raw.part is Part.TABLE else None

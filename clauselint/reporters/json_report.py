@@ -1,11 +1,16 @@
-"""The JSON report: the stable interface of ../shared/spec/json-report.md."""
+"""The JSON report: the stable interface of ../shared/spec/json-report.md.
+
+Keys are written in a fixed order and nothing depends on timing or the number of workers, so two
+runs over the same files diff cleanly. Fields beyond the spec: `sha256` per result (what waivers
+are tied to), `waived` per finding, `summary.waived`.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from clauselint.findings import Evidence, FileResult, Finding, Report
+from clauselint.findings import Evidence, FileResult, Finding, Report, Waiver
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -16,14 +21,15 @@ def report_dict(report: Report) -> dict[str, Any]:
         "results": [_result(result) for result in report.results],
         "summary": {
             "files": len(report.results),
-            "errors": sum(1 for r in report.results if not r.ok),
+            "errors": report.error_count(),
             **counts,
+            "waived": report.waived_count(),
         },
     }
 
 
 def _result(result: FileResult) -> dict[str, Any]:
-    out: dict[str, Any] = {"path": result.path, "bundle": list(result.bundle), "ok": result.ok}
+    out: dict[str, Any] = {"path": result.path, "bundle": list(result.bundle), "ok": result.ok, "sha256": result.sha256}
     if result.error is not None:
         out["error"] = {"code": result.error.code, "message": result.error.message}
         out["document"] = None
@@ -47,7 +53,12 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "suggestion": None if finding.suggestion is None else {
             "id": finding.suggestion.id, "text": finding.suggestion.text, "placement": finding.suggestion.placement},
         "notes": list(finding.notes),
+        "waived": _waiver(finding.waiver),
     }
+
+
+def _waiver(waiver: Waiver | None) -> dict[str, Any] | None:
+    return None if waiver is None else {"reason": waiver.reason, "by": waiver.by, "date": waiver.date}
 
 
 def _evidence(evidence: Evidence) -> dict[str, Any]:

@@ -408,8 +408,8 @@ def format_number(value: int, fmt: str) -> str:
         return numeral.lower() if fmt == "lowerRoman" else numeral
     if fmt == "decimalZero":
         return f"{value:02d}"
-    if fmt.startswith("zero") and fmt[4:].isdigit():
-        return f"{value:0{int(fmt[4:])}d}"
+    if fmt.startswith("zero") and fmt[4:].isascii() and fmt[4:].isdigit():
+        return f"{value:0{min(int(fmt[4:]), 9)}d}"  # a hostile width ("zero999999999") must not build a huge label
     if fmt == "ordinal" and value >= 0:
         suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
         return f"{value}{suffix}"

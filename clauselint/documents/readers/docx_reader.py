@@ -51,6 +51,7 @@ from clauselint.documents.readers.docx_xml import (
     DEL,
     DIR,
     DRAWING,
+    DTD_REFUSED,
     ENDNOTE,
     ENDNOTE_REFERENCE,
     FLD_SIMPLE,
@@ -110,10 +111,11 @@ from clauselint.documents.readers.docx_xml import (
     make_parser,
     parse_part,
 )
+from clauselint.documents.sniff import MAX_ZIP_ENTRIES, legacy_format_error
 
 __all__ = ["read_docx", "DEFAULT_MAX_UNCOMPRESSED"]
 
-DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+DEFAULT_MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the XML parts read; the same default as ReadLimits
 
 _REL = "{" + PKG_REL_NS + "}Relationship"
 _EVEN_AND_ODD_HEADERS = W + "evenAndOddHeaders"
@@ -123,7 +125,6 @@ _OFF = frozenset(("0", "false", "off"))
 _STYLES_CACHE: OrderedDict[bytes, Styles] = OrderedDict()
 _STYLES_CACHE_SIZE = 4
 _STYLES_LOCK = threading.Lock()
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TOKEN = re.compile(r"\S+")
 
 # inline containers whose children are read as if they were the paragraph's own
@@ -172,21 +173,13 @@ class _Package:
         self._parser = make_parser()
         if not data:
             raise ReadError("empty-document", f"{name}: the file is empty (0 bytes); check that this is the right file")
-        if data[:8] == _OLE_MAGIC:
-            if "EncryptedPackage".encode("utf-16-le") in data:
-                raise ReadError(
-                    "encrypted",
-                    f"{name}: the document is password-protected; remove the password in Word (File > Info > Protect Document) and lint the saved copy",
-                )
-            raise ReadError(
-                "unsupported-legacy-doc",
-                f"{name}: this is a legacy Word 97-2003 document with a .docx name; open it in Word and save it as a Word Document (.docx)",
-            )
-        if data[:5] == b"{\\rtf":
-            raise ReadError(
-                "unsupported-legacy-doc",
-                f"{name}: this is an RTF file with a .docx name; open it in Word and save it as a Word Document (.docx)",
-            )
+        legacy = legacy_format_error(data, name)  # an OLE or RTF file with a .docx name
+        if legacy is not None:
+            raise legacy
+        entries = data.count(b"PK\x01\x02")
+        if entries > MAX_ZIP_ENTRIES:
+            raise ReadError("too-large", f"{name}: the package holds {entries:,} parts, more than the {MAX_ZIP_ENTRIES:,} any Word "
+                                         "document needs (a ZIP bomb?); check the file")
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
@@ -245,8 +238,17 @@ class _Package:
         try:
             return parse_part(data, self._parser)
         except (etree.XMLSyntaxError, ValueError) as exc:
-            dtd = " and declares XML entities (a DTD), which Word never writes" if b"<!DOCTYPE" in data else ""
-            raise self._corrupt(f"its part {part} is not well-formed XML{dtd} ({exc})") from None
+            detail = str(exc)
+            if "Excessive depth" in detail:
+                raise self._corrupt(f"its part {part} is nested too deeply to read (tables or content controls inside one "
+                                    "another hundreds of times)") from None
+            if "Resource limit exceeded" in detail:
+                raise ReadError("too-large", f"{self.name}: its part {part} holds a single piece of text or markup over 10 MB, "
+                                             "which is not a normal contract; check the file") from None
+            if detail == DTD_REFUSED or b"<!DOCTYPE" in data:
+                raise self._corrupt(f"its part {part} declares XML entities (a DTD), which Word never writes, so it was not read "
+                                    "(entities can hide an attempt to read other files or exhaust memory)") from None
+            raise self._corrupt(f"its part {part} is not well-formed XML ({detail})") from None
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """rId -> (relationship type, target part name) for the internal targets of `part`."""

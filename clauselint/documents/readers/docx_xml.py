@@ -1,9 +1,11 @@
 """WordprocessingML names and a hardened XML parser, shared by the DOCX reader modules.
 
 Every part of a DOCX package is parsed with `parse_part`: lxml with entity resolution, DTD
-loading and network access switched off and the default (non-huge) tree limits, so an XML
-bomb (billion laughs), an external entity (`file:///etc/passwd`) or a DTD fetched from the
-network can neither expand nor leak into the text. Word never writes a DTD.
+loading and network access switched off, a resolver that refuses every external file, and the
+default (non-huge) tree limits, so an XML bomb (billion laughs), an external entity
+(`file:///etc/passwd`), an external parameter entity or a DTD fetched from the network can
+neither expand, nor be opened, nor leak into the text. Word never writes a DTD, so a part that
+declares one is refused as damaged.
 """
 
 from __future__ import annotations
@@ -107,11 +109,23 @@ M_OMATH_PARA = _M + "oMathPara"
 M_T = _M + "t"
 
 _OFF = frozenset(("0", "false", "off"))
+DTD_REFUSED = "declares a DTD"
+
+
+class _RefuseExternal(etree.Resolver):
+    """Answers every request for an external entity or DTD with nothing.
+
+    The parser options alone do not stop libxml2 from opening the target of an external
+    *parameter* entity (`<!ENTITY % x SYSTEM "file:///...">%x;`): it reads the file (or blocks
+    on a pipe) while parsing the internal subset. With this resolver no file is ever opened."""
+
+    def resolve(self, system_url, public_id, context):  # noqa: ANN001, ANN201 - lxml's signature
+        return self.resolve_string("", context)
 
 
 def make_parser() -> etree.XMLParser:
-    """A parser that resolves no entity, loads no DTD and touches no network (one per read)."""
-    return etree.XMLParser(
+    """A parser that resolves no entity, loads no DTD or external file and touches no network (one per read)."""
+    parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         huge_tree=False,
@@ -119,6 +133,8 @@ def make_parser() -> etree.XMLParser:
         dtd_validation=False,
         collect_ids=False,
     )
+    parser.resolvers.add(_RefuseExternal())
+    return parser
 
 
 def parse_part(data: bytes, parser: etree.XMLParser) -> etree._Element:
@@ -126,7 +142,11 @@ def parse_part(data: bytes, parser: etree.XMLParser) -> etree._Element:
     if b"purl.oclc.org/ooxml/" in data:
         for strict, transitional in _STRICT_TO_TRANSITIONAL:
             data = data.replace(strict, transitional)
-    return etree.fromstring(data, parser)
+    root = etree.fromstring(data, parser)
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise ValueError(DTD_REFUSED)
+    return root
 
 
 def is_on(element: etree._Element | None) -> bool | None:

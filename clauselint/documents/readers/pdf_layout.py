@@ -425,6 +425,9 @@ BREAK = object()
 """A flow item: the text jumps (to another column); geometry says nothing across it."""
 
 
+_MAX_GUTTER_WIDTH = 20_000.0  # points: wider than any page a PDF may declare (14,400)
+
+
 def find_gutter(lines: list[Line]) -> tuple[float, float] | None:
     """The empty vertical strip between two columns of text, if the lines have one."""
     if len(lines) < 6:
@@ -432,7 +435,7 @@ def find_gutter(lines: list[Line]) -> tuple[float, float] | None:
     left = min(line.x0 for line in lines)
     right = max(line.x1 for line in lines)
     width = right - left
-    if width < 100:
+    if not 100 <= width <= _MAX_GUTTER_WIDTH:  # narrow, or no real page (the strip is measured in half points)
         return None
     lo = left + 0.25 * width
     bins = int(0.5 * width)
@@ -575,7 +578,7 @@ def leading_ratio(flows: list[list[object]]) -> float:
     for flow in flows:
         previous = None
         for item in flow:
-            if isinstance(item, Line) and isinstance(previous, Line):
+            if isinstance(item, Line) and isinstance(previous, Line) and previous.size > 0:
                 if abs(item.size - previous.size) <= SAME_SIZE * previous.size:
                     ratio = (previous.bottom - item.bottom) / previous.size
                     if 0.6 < ratio < 3.0:

@@ -5,9 +5,13 @@ per word) and the ruled lines drawn on the page; `pdf_layout` rebuilds paragraph
 pdfplumber would give the same words at ~20x the time and far more memory, so it is not used.
 PDFium is not thread-safe: read PDFs in one thread per process (batches use processes).
 
-    read_pdf(data, path, max_pages=2000) -> Extraction(format="pdf", blocks=..., pages=N)
+    read_pdf(data, path, max_pages=2000, max_chars=None) -> Extraction(format="pdf", blocks=..., pages=N)
 
 Raises ReadError with code corrupt-pdf, encrypted, no-text-layer, empty-document or too-large.
+A file cut off before its end (no %%EOF) is refused rather than read in part: PDFium would
+silently recover the pages it can, and a contract missing its later pages would lint as if
+their clauses did not exist. Text placed outside the visible page is left out for the same
+reason in reverse: what a reviewer cannot see must not satisfy a rule.
 """
 
 from __future__ import annotations
@@ -31,16 +35,31 @@ _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
 _QUARTER = math.pi / 2
 
+# Text smaller than this (in points, a full line's height) cannot be read on the page.
+MIN_TEXT_HEIGHT = 1.0
+# More characters than this on one page is not a contract page (a real dense page has ~6,000).
+MAX_PAGE_CHARS = 200_000
+_END_MARKER = b"%%EOF"
+_TRAILING_PADDING = b"\x00 \t\r\n\x0c"
+
 # Paths examined per page for table rules; more means a drawing, not a table.
 _MAX_PATHS = 2000
 _MAX_PATH_SEGMENTS = 64
 
 
-def read_pdf(data: bytes, path: str, *, max_pages: int = 2000) -> Extraction:
-    """The paragraphs of a PDF, with running headers/footers and footnotes as their own parts."""
+def read_pdf(data: bytes, path: str, *, max_pages: int = 2000, max_chars: int | None = None) -> Extraction:
+    """The paragraphs of a PDF, with running headers/footers and footnotes as their own parts.
+
+    Stops with "too-large" as soon as the pages read hold more than `max_chars` characters."""
     name = os.path.basename(path) or path or "PDF"
     if not data:
         raise ReadError("empty-document", f"{name}: the file is empty (0 bytes); check that the right file was saved")
+    if _END_MARKER not in data.rstrip(_TRAILING_PADDING)[-4096:]:
+        raise ReadError(
+            "corrupt-pdf",
+            f"{name}: the PDF is incomplete (it is cut off before its end, as after a failed download or copy); "
+            "ask for a fresh copy or export it again from the original document",
+        )
 
     import pypdfium2 as pdfium  # imported here: a DOCX-only run should not pay for it
     import pypdfium2.raw as raw
@@ -64,13 +83,27 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = 2000) -> Extraction:
     try:
         count = len(document)
         if count <= 0:
+            if _PAGE_OBJECT.search(data):  # pages exist, but the page tree reaches none of them
+                raise ReadError("corrupt-pdf", f"{name}: the PDF's page tree is damaged (it holds pages but leads to none of them); "
+                                               "ask for a fresh copy or export it again from the original document")
             raise _no_pages(name)
         if count > max_pages:
             raise ReadError(
                 "too-large",
                 f"{name}: the PDF has {count} pages, more than the limit of {max_pages}; split it into parts or raise the page limit",
             )
-        pages = [_read_page(document, index, raw) for index in range(count)]
+        pages = []
+        chars = 0
+        for index in range(count):
+            page = _read_page(document, index, raw, name)
+            chars += sum(len(word.text) for word in page.words)
+            if max_chars is not None and chars > max_chars:
+                raise ReadError(
+                    "too-large",
+                    f"{name}: the first {index + 1} of {count} pages already hold more than {max_chars:,} characters of text, "
+                    "more than a contract can have; split the PDF into parts and lint each",
+                )
+            pages.append(page)
     except ReadError:
         raise
     except Exception as error:  # noqa: BLE001 - a damaged page or object tree: report, never a traceback
@@ -98,16 +131,23 @@ def _corrupt(name: str, error: BaseException) -> ReadError:
     )
 
 
-def _read_page(document, index: int, raw) -> PageData:
+def _read_page(document, index: int, raw, name: str) -> PageData:
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
-            turn, words = _words(textpage, raw)
+            if raw.FPDFText_CountChars(textpage.raw) > MAX_PAGE_CHARS:
+                raise ReadError(
+                    "too-large",
+                    f"{name}: page {index + 1} holds more than {MAX_PAGE_CHARS:,} characters, which is not a contract page; "
+                    "check the file, or export the contract again",
+                )
+            box = page.get_bbox()
+            turn, words = _words(textpage, raw, box)
         finally:
             textpage.close()
         rules = [_turn_rule(turn, rule) for rule in _rules(page, raw)] if words else []
-        x0, x1, bottom, top = _turned(turn, *page.get_bbox())
+        x0, x1, bottom, top = _turned(turn, *box)
     finally:
         page.close()
     return PageData(index + 1, x0, bottom, x1, top, words, rules)
@@ -130,9 +170,10 @@ def _turn_rule(turn: int, rule: tuple[float, float, float, float]) -> tuple[floa
     return x0, bottom, x1, top
 
 
-def _words(textpage, raw) -> tuple[int, list[Word]]:
+def _words(textpage, raw, box: tuple[float, float, float, float]) -> tuple[int, list[Word]]:
     """(turn, words): the words set in the page's main direction, in the frame where they read
-    left to right. Words at other angles (a diagonal watermark, a margin note) are left out."""
+    left to right. Words at other angles (a diagonal watermark, a margin note) are left out, and
+    so are words whose middle lies outside the visible page `box` (left, bottom, right, top)."""
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
     if count <= 0:
@@ -157,6 +198,7 @@ def _words(textpage, raw) -> tuple[int, list[Word]]:
             tally[turn] += 1
     main = max(range(4), key=tally.__getitem__)
     chars = _CharBoxes(handle, raw, main)
+    left, right, low, high = _turned(main, *box)
     words = []
     for (start, end), turn in zip(spans, turns):
         if turn != main:
@@ -168,8 +210,8 @@ def _words(textpage, raw) -> tuple[int, list[Word]]:
         x0, _, bottom, top = first
         x1 = last[1]
         height = top - bottom
-        if not (x1 >= x0 and height > 0 and math.isfinite(x0 + x1 + height)):
-            continue
+        if not (x1 >= x0 and height >= MIN_TEXT_HEIGHT and math.isfinite(x0 + x1 + height)):
+            continue  # no box, or print too small to read: what a reviewer cannot read is not read
         if not (bottom - 0.5 * height < (last[2] + last[3]) / 2 < top + 0.5 * height):
             # first and last characters are not on one line: place it by its characters
             words.extend(_split_word(chars, text, start, end))
@@ -183,7 +225,8 @@ def _words(textpage, raw) -> tuple[int, list[Word]]:
         word = pdf_text.clean_word(text[start:end])
         if word:
             words.append(Word(word, x0, x1, bottom, top))
-    return main, words
+    return main, [w for w in words if w.top - w.bottom >= MIN_TEXT_HEIGHT
+                  and left - 1 <= (w.x0 + w.x1) / 2 <= right + 1 and low - 1 <= (w.bottom + w.top) / 2 <= high + 1]
 
 
 class _CharBoxes:

@@ -22,14 +22,20 @@ _MD_INLINE = (
 
 
 def decode_text(data: bytes) -> str:
-    """Decode text whatever its encoding: BOMs, UTF-8, else Windows-1252 (never fails)."""
+    """Decode text whatever its encoding: BOMs, UTF-8, else Windows-1252 (never fails).
+
+    A UTF-8 file with a few broken bytes (a bad copy and paste) stays UTF-8, the broken bytes
+    shown as U+FFFD: read as Windows-1252 all its accented and right-to-left text would garble."""
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
+        text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore")) - broken
+    return text if non_ascii >= 4 * broken else data.decode("cp1252", "replace")
 
 
 def read_text(data: bytes, path: str, *, markdown: bool = False) -> Extraction:

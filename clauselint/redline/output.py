@@ -1,0 +1,44 @@
+"""Write the redlined copy: atomically, never over an input, never over an existing file unasked."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from clauselint.outputs import OutputError
+
+
+def check_output(path: str, inputs: Iterable[str], force: bool) -> None:
+    """Refuse before any work is done: an input as output, a missing folder, an existing file without force."""
+    target = Path(path)
+    if target.suffix.lower() != ".docx":
+        raise OutputError(f"{path}: the redlined copy is a Word document; give the output a .docx name")
+    resolved = target.resolve()
+    if any(resolved == Path(p).resolve() for p in inputs):
+        raise OutputError(f"{path}: refusing to overwrite an input file; name a new file for the redlined copy")
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"{path}: the folder {directory} does not exist")
+    if target.is_dir():
+        raise OutputError(f"{path}: is a folder; name a file for the redlined copy")
+    if target.exists() and not force:
+        raise OutputError(f"{path}: already exists; choose another name or pass --force to replace it")
+
+
+def write_bytes_atomic(path: str, data: bytes, inputs: Iterable[str], force: bool) -> None:
+    """Write to a temporary file beside `path` and rename it into place in one step."""
+    check_output(path, inputs, force)
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
