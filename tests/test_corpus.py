@@ -85,3 +85,20 @@ def test_committed_corpus_files_match_a_fresh_build() -> None:
 
     result = subprocess.run([sys.executable, str(SAMPLES / "build.py"), "--check"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_built_file_opens_in_python_docx_and_pdfplumber() -> None:
+    """The corpus is ordinary Word and PDF: the reference libraries open every file."""
+    import docx
+    import pdfplumber
+
+    sources = sorted(p.stem for p in (SAMPLES / "src").glob("*.md"))
+    assert len(sources) >= 40
+    for name in sources:
+        document = docx.Document(str(SAMPLES / "docx" / f"{name}.docx"))
+        assert any(p.text.strip() for p in document.paragraphs), name
+        with pdfplumber.open(SAMPLES / "pdf" / f"{name}.pdf") as pdf:
+            assert len(pdf.pages) >= 1, name
+            first = pdf.pages[0]
+            assert first.width > 0 and first.chars, name
+            first.close()
