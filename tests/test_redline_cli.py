@@ -117,6 +117,22 @@ def test_the_redline_holds_tracked_changes_and_one_comment_per_change_by_the_aut
     assert read_document(str(output)).text != read_document(contract).text
 
 
+def test_write_atomic_bytes_writes_exactly_the_bytes_refuses_an_input_and_leaves_nothing_behind_on_failure(tmp_path: Path) -> None:
+    from clauselint.outputs import OutputError, write_atomic_bytes
+
+    target = tmp_path / "out.docx"
+    write_atomic_bytes(str(target), b"PK\x03\x04 binary \r\n kept as is")
+    assert target.read_bytes() == b"PK\x03\x04 binary \r\n kept as is"
+    with pytest.raises(OutputError, match="input"):
+        write_atomic_bytes(str(target), b"other", inputs=[str(target)])
+    assert target.read_bytes() == b"PK\x03\x04 binary \r\n kept as is"
+    folder = tmp_path / "folder.docx"
+    (folder / "inside").mkdir(parents=True)
+    with pytest.raises(OSError):  # the rename onto a folder fails: the temporary file is removed
+        write_atomic_bytes(str(folder), b"data")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.docx", "out.docx"]
+
+
 def test_an_existing_output_is_replaced_only_with_force_and_an_input_never(tmp_path: Path) -> None:
     contract = _docx("uk-glenmoor-distribution")
     output = tmp_path / "out.docx"

@@ -28,11 +28,7 @@ LABELS = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((S
 WHEN = datetime(2026, 1, 15, 9, 30, tzinfo=timezone.utc)
 AUTHOR = "clauselint"
 # Contracts the engine does not yet round-trip: {contract id: "engine does not yet recognise ..."}; none today.
-KNOWN_ENGINE_GAPS: dict[str, str] = {
-    # The clause inserted after 7.5 in an auto-numbered section prints as 11.3: the redline picks the
-    # numbering of the wrong neighbouring list. A redline numbering defect, being fixed.
-    "hx-saas-wattleford-coorong": "inserted clause takes the numbering of the wrong list (prints 11.3, announced 7.7)",
-}
+KNOWN_ENGINE_GAPS: dict[str, str] = {}
 
 
 def _params():
@@ -71,10 +67,13 @@ def test_accepting_the_fix_makes_every_rule_present_and_rejecting_it_restores_th
     assert read_document(str(accepted_by_word)).text == redline.text
 
     # every new clause is printed with the number the summary announced, typed or by Word's numbering
-    printed = {block.text: block.label for block in redline.blocks}
+    # (once: a clause printed twice, under two numbers, is a defect of its own)
+    printed: dict[str, list[str | None]] = {}
+    for block in redline.blocks:
+        printed.setdefault(block.text, []).append(block.label)
     for change in result.plan.changes:
         if change.clause is not None:
-            assert printed.get(change.clause.text, "not found") == change.clause.label, change.summary
+            assert printed.get(change.clause.text, ["not found"]) == [change.clause.label], change.summary
 
 
 def _inserted(result, rule: str) -> list[str]:

@@ -211,3 +211,93 @@ def test_paragraph_text_matches_the_readers_text() -> None:
     data = _split_run_docx()
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     assert ParagraphText(next(root.iter(W + "p"))).text == _body_text(data)
+
+
+# -- a finding quoted in two auto-numbered sections ---------------------------------------------------------
+
+SURVEILLANCE_CLAUSE = "Customer shall not use the Services for the mass surveillance of any person."
+MILITARY_BAN = "Customer shall not use the Services for any military purpose."
+LIST_ITEM = ("to track shoppers across stores; or", "1.2(a)", "Customer shall not use the Services:")
+AGENCY = ("Customer may give the Outputs to any government agency on request.", "2.2", None)
+POLICE = ("Customer may share the Outputs with the police.", "2.4", None)
+
+
+def _numbered(document, text: str, num_id: int) -> None:
+    """A paragraph numbered by Word (w:numPr), not by a typed number."""
+    paragraph = document.add_paragraph(text)
+    numbering = etree.SubElement(paragraph._p.get_or_add_pPr(), W + "numPr")
+    etree.SubElement(numbering, W + "ilvl").set(W + "val", "0")
+    etree.SubElement(numbering, W + "numId").set(W + "val", str(num_id))
+
+
+def _two_numbered_lists_docx(path) -> None:
+    """Section 1's clauses are Word list 1 ("1.%1"), section 2's are list 2 ("2.%1")."""
+    document = docx.Document()
+    document.add_heading("1. Use Restrictions", level=1)
+    _numbered(document, MILITARY_BAN, 1)
+    _numbered(document, LIST_ITEM[2], 1)
+    document.add_paragraph("(a) " + LIST_ITEM[0])
+    document.add_paragraph("(b) to resell the Outputs.")
+    document.add_heading("2. Liability", level=1)
+    for text in ("Neither party is liable for indirect loss.", AGENCY[0], "Each party's liability is capped at the fees paid.", POLICE[0]):
+        _numbered(document, text, 2)
+    abstract = "".join(
+        f'<w:abstractNum w:abstractNumId="{n}"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{n}.%1"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>' for n in (1, 2))
+    instances = "".join(f'<w:num w:numId="{n}"><w:abstractNumId w:val="{n}"/></w:num>' for n in (1, 2))
+    document.part.numbering_part._element = etree.fromstring(f'<w:numbering xmlns:w="{W[1:-1]}">{abstract}{instances}</w:numbering>')
+    document.save(str(path))
+
+
+def _redline_two_lists(tmp_path, status, quoted):
+    """Redline the two-list contract for a government-surveillance finding quoting `quoted` (military ban present)."""
+    from clauselint.documents.reader import read_document
+    from clauselint.findings import Evidence, Finding, Severity, Status, Suggestion
+    from clauselint.library import load_pack
+    from clauselint.redline.apply import DocxSource, apply_plan
+    from clauselint.redline.plan import plan_changes
+
+    path = tmp_path / "two-lists.docx"
+    _two_numbered_lists_docx(path)
+    document = read_document(str(path))
+    assert [b.label for b in document.blocks if b.text in (MILITARY_BAN, AGENCY[0], POLICE[0])] == ["1.1", "2.2", "2.4"]
+
+    def evidence(text: str, section: str, context: str | None) -> Evidence:
+        return Evidence(text=text, file=str(path), page=None, section=section, part="body", context=context)
+
+    findings = (
+        Finding("sfp-4.1", "lethal-use", Status.PRESENT, Severity.INFO, "ok", (evidence(MILITARY_BAN, "1.1", None),)),
+        Finding("sfp-4.1", "government-surveillance", status, Severity.WARNING, "falls short", tuple(evidence(*q) for q in quoted),
+                Suggestion("test", SURVEILLANCE_CLAUSE, "restrictions"), reason="a reason with no phrase to strike"),
+    )
+    package = DocxPackage(path.read_bytes(), str(path))
+    source = DocxSource(document, package.xml("word/document.xml"))
+    plan = plan_changes(document, findings, {"sfp-4.1": load_pack("sfp-4.1")}, source)
+    apply_plan(package, "word/document.xml", source, plan, "clauselint", "2026-01-01T00:00:00Z")
+    redline = tmp_path / "redline.docx"
+    redline.write_bytes(package.to_bytes())
+    printed = {}
+    for block in read_document(str(redline)).blocks:
+        printed.setdefault(block.text, []).append(block.label)
+    return plan, printed
+
+
+def test_a_clause_added_to_the_restrictions_does_not_also_replace_a_sentence_in_another_numbered_list(tmp_path) -> None:
+    from clauselint.findings import Status
+
+    plan, printed = _redline_two_lists(tmp_path, Status.PARTIAL, [AGENCY, LIST_ITEM])
+    announced = [change.clause.label for change in plan.changes if change.clause is not None]
+    assert announced == ["1.3"]  # after 1.2 in section 1, where the restrictions are
+    assert printed[SURVEILLANCE_CLAUSE] == announced  # once, numbered by list 1: not also in place of 2.2, under list 2's number
+    assert [change.strike.replacement for change in plan.changes if change.strike is not None] == [None, None]
+    assert printed["Each party's liability is capped at the fees paid."] == ["2.3"]  # the struck 2.2 keeps its number
+
+
+def test_two_struck_sentences_of_one_finding_take_its_clause_once(tmp_path) -> None:
+    from clauselint.findings import Status
+
+    plan, printed = _redline_two_lists(tmp_path, Status.CONFLICT, [AGENCY, POLICE])
+    assert [change.clause for change in plan.changes] == [None, None]  # the clause goes where the first permission was
+    assert printed[SURVEILLANCE_CLAUSE] == ["2.2"]
+    assert [change.strike.replacement for change in plan.changes] == [SURVEILLANCE_CLAUSE, None]
+    assert "in place of the permission in section 2.2" in plan.changes[1].comment[2]

@@ -6,5 +6,6 @@ a clause goes and how it is numbered, locate.py for which words to strike), and 
 to a copy of the DOCX package (package.py) as `w:ins` / `w:del` revisions (textmap.py,
 trackchanges.py, apply.py) with one Word comment per change (comments.py); for a PDF or another
 format that cannot carry revisions it writes an amendment instead (amendment.py). output.py
-writes the result atomically, never over an input.
+decides where the result may go (never over an input) and writes it atomically with
+`clauselint.outputs.write_atomic_bytes`.
 """

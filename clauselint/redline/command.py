@@ -38,7 +38,7 @@ def fix(contract: str, with_files: Sequence[str], output: str | None, author: st
     The contract itself is never modified."""
     from clauselint.library import PackError
     from clauselint.redline.fix import FixError, fix_contract
-    from clauselint.redline.output import check_output, write_bytes_atomic
+    from clauselint.redline.output import check_output, write_output
 
     inputs = [contract, *with_files]
     if not author.strip():
@@ -64,7 +64,7 @@ def fix(contract: str, with_files: Sequence[str], output: str | None, author: st
     if result.kind == "nothing" or dry_run:
         sys.exit(0)
     try:
-        write_bytes_atomic(output, result.data, inputs, force)
+        write_output(output, result.data, inputs, force)
     except (OutputError, OSError) as error:
         _fail(str(error))
     click.echo(_written(result, output))

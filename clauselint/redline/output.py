@@ -1,13 +1,14 @@
-"""Write the redlined copy: atomically, never over an input, never over an existing file unasked."""
+"""Where the redlined copy may go: never over an input, never over an existing file unasked.
+
+The bytes themselves are written by `clauselint.outputs.write_atomic_bytes`, atomically.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from clauselint.outputs import OutputError
+from clauselint.outputs import OutputError, write_atomic_bytes
 
 
 def check_output(path: str, inputs: Iterable[str], force: bool) -> None:
@@ -27,18 +28,8 @@ def check_output(path: str, inputs: Iterable[str], force: bool) -> None:
         raise OutputError(f"{path}: already exists; choose another name or pass --force to replace it")
 
 
-def write_bytes_atomic(path: str, data: bytes, inputs: Iterable[str], force: bool) -> None:
-    """Write to a temporary file beside `path` and rename it into place in one step."""
+def write_output(path: str, data: bytes, inputs: Iterable[str], force: bool) -> None:
+    """Check `path` again (a file may have appeared while the contract was linted), then write atomically."""
+    inputs = list(inputs)
     check_output(path, inputs, force)
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
+    write_atomic_bytes(path, data, inputs)

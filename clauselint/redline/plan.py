@@ -11,14 +11,15 @@ One finding that is not `present` becomes one or more changes, each with its own
 - `conflict`: the permission struck (the whole sentence, or the offending list item) and the
   library clause put in its place or, inside a list, added to the section.
 Evidence in another file of the bundle cannot be edited in this document: the clause is added
-here and a note says what to strike there.
+here and a note says what to strike there. A finding's library clause goes in once: in place of
+a struck sentence only when nothing else of the finding needs it added to a section.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from clauselint.documents.model import Block, Document
@@ -93,6 +94,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class _WholeSentence:
+    """A quoted sentence struck whole, before the planner knows whether the library clause takes its place."""
+
+    strike: Strike
+    kind: str  # "permission" | "sentence"
+    where: str  # " in section 7.2", or ""
+    standalone: bool  # not an item of a list: the library clause can stand in its place
+
+
+@dataclass(frozen=True)
 class NewSection:
     placement: Placement
     label: str | None
@@ -160,7 +171,7 @@ class _Planner:
         carved = finding.status is Status.PARTIAL and rule.check == "prohibition"
         if finding.status is not Status.CONFLICT and not carved:
             return [], False
-        changes: list[Change] = []
+        struck: list[Change | _WholeSentence] = []
         resolved = bool(finding.evidence)
         for evidence in finding.evidence:
             if evidence.file != self.document.path:
@@ -180,12 +191,47 @@ class _Planner:
                 continue
             change, done = self._strike_sentence(finding, rule, evidence, block, spot, carved)
             if change is not None:
-                changes.append(change)
+                struck.append(change)
             resolved = resolved and done
-        return changes, resolved
+        return self._place_library_clause(finding, rule, struck, resolved), resolved
+
+    def _place_library_clause(self, finding: Finding, rule: Rule, struck: Sequence[Change | _WholeSentence],
+                              resolved: bool) -> list[Change]:
+        """Put the finding's library clause into the contract once: in place of one struck sentence or at the section end.
+
+        When every quoted sentence is dealt with by its own strike, the first one that stands on
+        its own takes the clause. When the clause has to be added to a section anyway (a list item
+        struck, a carve-out that leaves the ban incomplete, evidence in another file), no struck
+        sentence takes it too: a contract that says the same clause twice, under two numbers, is
+        not what a reviewing lawyer sends.
+        """
+        sentences = [item for item in struck if isinstance(item, _WholeSentence)]
+        home = next((item for item in sentences if item.standalone), None) if resolved else None
+        changes: list[Change] = []
+        for item in struck:
+            if isinstance(item, Change):
+                changes.append(item)
+                continue
+            kind, where, why = item.kind, item.where, _why(finding)
+            if item is home:
+                strike = replace(item.strike, replacement=finding.suggestion.text)
+                did = f"Struck the {kind}{where}, which {why}, and put the library clause in its place."
+                summary = f"replace the {kind}{where} \u201c{_short(item.strike.words)}\u201d with the library clause"
+            elif home is not None:
+                strike = item.strike
+                other = home.where or f" \u201c{_short(home.strike.words)}\u201d"
+                did = f"Struck the {kind}{where}, which {why}; the library clause is put in place of the {home.kind}{other}."
+                summary = f"strike the {kind}{where} \u201c{_short(item.strike.words)}\u201d"
+            else:
+                strike = item.strike
+                did = f"Struck the {kind}{where}, which {why}; the library clause is added to the section."
+                summary = f"strike the {kind}{where} \u201c{_short(item.strike.words)}\u201d; clause added below"
+            changes.append(self._change(finding, rule, summary, did, strike=strike))
+        return changes
 
     def _strike_sentence(self, finding: Finding, rule: Rule, evidence: Evidence, block: Block | None, spot: Spot,
-                         carved: bool) -> tuple[Change | None, bool]:
+                         carved: bool) -> tuple[Change | _WholeSentence | None, bool]:
+        """The strike of one quoted sentence, and whether it resolves that sentence (a whole one: if the clause goes there)."""
         sentence = evidence.text
         where = _where(block)
         exception = accepted_exception(finding.suggestion.text, rule.spec.get("accept") or ())
@@ -218,19 +264,12 @@ class _Planner:
                               f"did not strike it; revise it by hand: \"{sentence}\"")
             return None, False
         standalone = evidence.context is None and (block is None or block.lead_in is None)
-        replacement = finding.suggestion.text if standalone else None
-        strike = Strike(spot.paragraph, spot.start, spot.end, sentence, replacement=replacement,
-                        whole_paragraph=spot.covers_paragraph and not standalone)
+        # a sentence of its own keeps its paragraph (and so its number): the library clause may take its place
+        strike = Strike(spot.paragraph, spot.start, spot.end, sentence, whole_paragraph=spot.covers_paragraph and not standalone)
         if not self._claim(strike, finding):
             return None, False
         kind = "permission" if finding.status is Status.CONFLICT else "sentence"
-        if replacement:
-            did = f"Struck the {kind}{where}, which {_why(finding)}, and put the library clause in its place."
-            summary = f"replace the {kind}{where} \u201c{_short(sentence)}\u201d with the library clause"
-        else:
-            did = f"Struck the {kind}{where}, which {_why(finding)}; the library clause is added to the section."
-            summary = f"strike the {kind}{where} \u201c{_short(sentence)}\u201d; clause added below"
-        return self._change(finding, rule, summary, did, strike=strike), bool(replacement)
+        return _WholeSentence(strike, kind, where, standalone), standalone
 
     def _precise_spans(self, sentence: str, rule: Rule, finding: Finding, carved: bool) -> list[Span]:
         if rule.check != "prohibition":
