@@ -139,6 +139,10 @@ class UnitView:
             if kind == "other_direction":
                 earlier = [m for m in left if m.end <= mark.start and m.label[4:] in ("prohibit", "permit", "oblige")]
                 if earlier or bound:
+                    restrictive = any(word in ("only", "solely", "exclusively") for word in self.unit.tokens[mark.start:mark.end])
+                    if earlier and earlier[-1].label == "mod:permit" and not restrictive:
+                        # "may use it for any purpose other than law enforcement": X is what is excluded
+                        return Governor("prohibit", mark, self.subject(earlier[-1]))
                     return Governor("excepted", mark, self.subject(earlier[-1] if earlier else mark))
                 continue
             disclaimer = next((m for m in reversed(left) if m.label == "mod:disclaim" and m.end <= mark.start), None)
