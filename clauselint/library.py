@@ -31,6 +31,10 @@ _RULE_KEYS = {
 }
 
 
+# libyaml's safe loader when present: ten times faster than the pure-Python one on start-up.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class PackError(Exception):
     """A pack's YAML is malformed; the message names the file and the key."""
 
@@ -106,7 +110,7 @@ def load_pack(pack_id: str, extra: tuple[str, ...] = ()) -> Pack:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise PackError(f"{path}: {exc}") from None
 

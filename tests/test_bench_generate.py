@@ -5,6 +5,7 @@ Small sizes only, and no timing assertions: speed belongs in `python bench/run.p
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -116,10 +117,13 @@ def test_targets_use_paired_ratios_and_say_pass_fail_invalid_or_not_run() -> Non
     assert verdicts["200-page PDF"] == "PASS"  # 2.0, 1.5, 1.5
     assert verdicts["batch --jobs 2 no slower than the floor on one core"] == "FAIL"  # 1.1
     assert verdicts["--jobs 2"] == "PASS"  # 20/11 = 1.82
-    growth = figures.growth()
+    growth = figures.growth()  # per run: (3.0 - 1.0) / 198 over (1.4 - 1.0) / 38, (2.0 / 198) / (0.4 / 38), (2.0 / 198) / (1.0 / 38)
     assert growth[2] == pytest.approx((2.0 / 198) / (0.4 / 38))
+    assert growth[0] == pytest.approx(0.4 / 38)
     invalid = {t.verdict for t in evaluate_targets(figures, jobs_valid=False) if "jobs" in t.name}
     assert invalid == {"INVALID"}
+    busy = dataclasses.replace(figures, machine={"cores": 2, "load_average": {"before": [2.5, 2.0, 1.0], "after": [3.0, 2.0, 1.0]}})
+    assert {t.verdict for t in evaluate_targets(busy, jobs_valid=True) if "jobs" in t.name} == {"INVALID"}
     printed = format_report(figures, evaluate_targets(figures, jobs_valid=True))
     assert "200-page PDF peak memory at most 300 MB" in printed and "FAIL" in printed
     assert json.loads(json.dumps(figures.as_json(evaluate_targets(figures, jobs_valid=True))))["rows"]["pdf40"]["ratio"] == 1.4

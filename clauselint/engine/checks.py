@@ -71,7 +71,7 @@ def refs_overlap(ref: str, section: str) -> bool:
 
 def prohibition(view: UnitView, rule: Rule, *, bound: str | bool = False) -> UnitVerdict | None:
     spec = rule.spec
-    if view.has(f"ignore:{rule.id}"):
+    if not view.has(f"concept:{rule.id}:") or view.has(f"ignore:{rule.id}"):
         return None
     groups = list((spec.get("concepts") or {}).keys())
     alternatives = spec.get("require_any") or [groups]
@@ -212,6 +212,8 @@ def _relieves(view: UnitView, rule: Rule, context: TieContext, tied: bool) -> bo
 
 
 def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
+    if not (view.has(f"duty:{rule.id}") or view.has(f"conflict:{rule.id}") or view.has(f"waiver:{rule.id}")):
+        return None
     if _is_definition(view) or view.has(f"ignore:{rule.id}"):
         return None
     excluded = view.marks(f"notduty:{rule.id}")
@@ -229,6 +231,8 @@ def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
 
 
 def consequence(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
+    if not (view.has(f"consequence:{rule.id}") or view.has(f"conflict:{rule.id}")):
+        return None
     if _is_definition(view):
         return None
     consequences = view.marks(f"consequence:{rule.id}")

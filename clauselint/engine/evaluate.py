@@ -126,10 +126,10 @@ def _bound_definitions(views: list[UnitView], documents: tuple[Document, ...], p
         own = view.unit.own
         for mark in view.marks("term:"):
             term = mark.label[5:]
-            if term in seen or term not in definitions or definitions[term] == (own.document, own.block.index):
+            if term in seen or term not in definitions or definitions[term] == (own.document, own.block.index) or not _names_a_use(term):
                 continue
             governor = view.governor(mark.start)
-            if governor.kind not in ("prohibit", "permit") or governor.subject == "provider" or not _names_a_use(term):
+            if governor.kind not in ("prohibit", "permit") or governor.subject == "provider":
                 continue
             seen.add(term)
             d, index = definitions[term]
@@ -325,7 +325,7 @@ def _evidence(unit: Unit, documents: tuple[Document, ...]) -> Evidence:
     block = own.block
     context = " ".join(segment.text for segment in unit.segments[:-1]) or None
     return Evidence(text=own.text, file=block.file, page=block.page_at(own.start_char), section=block.section,
-                    part=block.part.value, context=context)
+                    part=block.part.value, context=context, ocr=block.ocr)
 
 
 def party_names(document: Document) -> dict[str, str]:
