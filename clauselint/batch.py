@@ -14,7 +14,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -115,25 +115,35 @@ def _start(context: Any, options: LintOptions) -> _Worker:
 def run_tasks(tasks: Sequence[tuple[str, ...]], options: LintOptions, *, jobs: int, timeout: float | None = None,
               on_result: OnResult | None = None) -> list[FileResult]:
     """Lint each bundle of `tasks` in up to `jobs` worker processes; results in the order of `tasks`."""
-    if not tasks:
-        return []
-    context = multiprocessing.get_context("spawn")
     results: list[FileResult | None] = [None] * len(tasks)
-    pending = deque(range(len(tasks)))
-    workers: list[_Worker] = []
-    finished = False
-    done = 0
-
-    def record(index: int, result: FileResult) -> None:
-        nonlocal done
+    for done, (index, result) in enumerate(iter_results(tasks, options, jobs=jobs, timeout=timeout), 1):
         results[index] = result
-        done += 1
         if on_result is not None:
             on_result(done, len(tasks), result)
+    return [r for r in results if r is not None]
+
+
+def iter_results(tasks: Sequence[tuple[str, ...]], options: LintOptions, *, jobs: int,
+                 timeout: float | None = None) -> Iterator[tuple[int, FileResult]]:
+    """Lint each bundle of `tasks` in up to `jobs` worker processes, yielding (index, result) as each finishes.
+
+    For callers that must not hold every result (a resumable audit writes each one out at once).
+    Closing the iterator early, or an exception in it, stops the workers."""
+    if not tasks:
+        return
+    context = multiprocessing.get_context("spawn")
+    pending = deque(range(len(tasks)))
+    ready_results: deque[tuple[int, FileResult]] = deque()
+    workers: list[_Worker] = []
+    finished = False
+    remaining = len(tasks)
+
+    def record(index: int, result: FileResult) -> None:
+        ready_results.append((index, result))
 
     try:
         workers = [_start(context, options) for _ in range(min(max(1, jobs), len(tasks)))]
-        while done < len(tasks):
+        while remaining:
             for worker in workers:
                 if worker.ready and worker.index is None and pending:
                     index = pending.popleft()
@@ -146,11 +156,13 @@ def run_tasks(tasks: Sequence[tuple[str, ...]], options: LintOptions, *, jobs: i
                     workers.remove(worker)
                     if pending:  # a fresh worker only when there is work left for it
                         workers.insert(position, _start(context, options))
+            while ready_results:
+                remaining -= 1
+                yield ready_results.popleft()
         finished = True
     finally:
         for worker in workers:
             worker.close(kill=not finished)
-    return [r for r in results if r is not None]
 
 
 def _next_deadline(workers: list[_Worker], timeout: float | None) -> float | None:

@@ -73,6 +73,7 @@ def _config_options(function):  # noqa: ANN001, ANN202 - a click decorator
 @click.option("--max-file-size", metavar="SIZE", help="Report larger files as `too-large` (e.g. 50MB; defaults: `clauselint config`).")
 @click.option("--max-pages", metavar="N", help="Report PDFs with more pages as `too-large`.")
 @click.option("--max-uncompressed", metavar="SIZE", help="Report DOCX files whose text parts unpack to more than SIZE as `too-large`.")
+@click.option("--ocr", metavar="MODE", help="Scanned PDF pages: auto (OCR pages without a text layer with Tesseract; default), always, never.")
 @click.option("--waivers", "waivers_path", metavar="FILE", help="Waivers file (default: .clauselint-waivers.toml, found walking up).")
 @click.option("--no-waivers", is_flag=True, help="Report waived findings as if they were not waived.")
 @click.option("--provider", metavar="NAME", help="The provider's name for suggested language (default: as the contract defines it).")
@@ -81,7 +82,7 @@ def _config_options(function):  # noqa: ANN001, ANN202 - a click decorator
 def lint(files: Sequence[str], with_files: Sequence[str], fmt: str | None, output: str | None, config_path: str | None,
          isolated: bool, packs: Sequence[str], select: Sequence[str], ignore: Sequence[str], fail_on: str | None,
          exit_zero: bool, no_color: bool, quiet: bool, jobs: str | None, timeout: str | None, max_file_size: str | None,
-         max_pages: str | None, max_uncompressed: str | None, waivers_path: str | None, no_waivers: bool,
+         max_pages: str | None, max_uncompressed: str | None, ocr: str | None, waivers_path: str | None, no_waivers: bool,
          provider: str | None, customer: str | None, model: str | None) -> None:
     """Lint contract FILES (files, folders or globs) and report each required clause."""
     from clauselint.batch import BatchError, default_jobs
@@ -96,7 +97,9 @@ def lint(files: Sequence[str], with_files: Sequence[str], fmt: str | None, outpu
         _usage_error("--with bundles files with ONE contract; give a single FILE, not several or a folder")
     settings = _settings(config_path, isolated, packs=packs, select=select, ignore=ignore, fail_on=fail_on, fmt=fmt,
                          output=output, jobs=jobs, timeout=timeout, max_file_size=max_file_size, max_pages=max_pages,
-                         max_uncompressed=max_uncompressed, model=model, waivers=waivers_path, provider=provider, customer=customer)
+                         max_uncompressed=max_uncompressed, ocr=ocr, model=model, waivers=waivers_path, provider=provider, customer=customer)
+    if with_files or (len(files) == 1 and os.path.isfile(files[0])):  # one contract: its scan's pages may use every job
+        settings = dataclasses.replace(settings, limits=dataclasses.replace(settings.limits, ocr_jobs=settings.jobs or default_jobs()))
     waivers = () if no_waivers else _waivers(settings.waivers, explicit=waivers_path is not None)
     progress = ProgressBar(enabled=None if not quiet else False)
     try:
@@ -134,7 +137,7 @@ def lint(files: Sequence[str], with_files: Sequence[str], fmt: str | None, outpu
 def _settings(config_path: str | None, isolated: bool, *, packs: Sequence[str] = (), select: Sequence[str] = (),
               ignore: Sequence[str] = (), fail_on: str | None = None, fmt: str | None = None, output: str | None = None,
               jobs: str | None = None, timeout: str | None = None, max_file_size: str | None = None, max_pages: str | None = None,
-              max_uncompressed: str | None = None, model: str | None = None, waivers: str | None = None,
+              max_uncompressed: str | None = None, ocr: str | None = None, model: str | None = None, waivers: str | None = None,
               provider: str | None = None, customer: str | None = None):  # noqa: ANN202 - Settings, imported lazily
     """The config file's settings with the command line's on top; any mistake is a one-line usage error."""
     from clauselint.config import ConfigError, load_settings, parse_option
@@ -145,7 +148,7 @@ def _settings(config_path: str | None, isolated: bool, *, packs: Sequence[str] =
         if fmt is None and output and Path(output).suffix.lower() in SUFFIX_FORMATS and "format" not in settings.configured:
             fmt = SUFFIX_FORMATS[Path(output).suffix.lower()]
         given = {"max_bytes": ("max-file-size", max_file_size), "max_pages": ("max-pages", max_pages),
-                 "max_uncompressed": ("max-uncompressed", max_uncompressed)}
+                 "max_uncompressed": ("max-uncompressed", max_uncompressed), "ocr": ("ocr", ocr)}
         limits = dataclasses.replace(settings.limits, **{field: parse_option(key, raw) for field, (key, raw) in given.items()
                                                          if raw is not None})
         parties = {**settings.parties, **({"provider": provider} if provider else {}), **({"customer": customer} if customer else {})}
@@ -347,6 +350,10 @@ def _usage_error(message: str) -> NoReturn:
 from clauselint.redline.command import fix  # noqa: E402
 
 main.add_command(fix)
+from clauselint.audit.command import audit  # noqa: E402, I001
+main.add_command(audit)
+from clauselint.cache_command import cache  # noqa: E402, I001
+main.add_command(cache)
 
 
 if __name__ == "__main__":

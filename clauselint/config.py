@@ -154,7 +154,7 @@ def settings_from_table(table: Mapping[str, Any], *, source: str = "<config>", b
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_PARSERS))}")
     values: dict[str, Any] = {}
-    limits: dict[str, int] = {}
+    limits: dict[str, Any] = {}
     for key, raw in table.items():
         try:
             value = _PARSERS[key](raw)
@@ -281,7 +281,8 @@ def format_size(size: int) -> str:
 
 
 _LIST_KEYS = {"packs", "select", "ignore", "libraries", "exclude"}
-_LIMIT_FIELDS = {"max-file-size": "max_bytes", "max-pages": "max_pages", "max-uncompressed": "max_uncompressed"}
+_LIMIT_FIELDS = {"max-file-size": "max_bytes", "max-pages": "max_pages", "max-uncompressed": "max_uncompressed", "ocr": "ocr"}
+OCR_MODES = ("auto", "always", "never")  # clauselint.documents.ocr.MODES, without importing the OCR code
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "packs": _strings,
     "select": rule_list,
@@ -299,6 +300,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "max-pages": _positive_int,
     "max-uncompressed": parse_size,
     "model": _text,
+    "ocr": _choice(OCR_MODES),
 }
 
 
@@ -323,6 +325,7 @@ def settings_table(settings: Settings) -> dict[str, Any]:
         "max-file-size": format_size(settings.limits.max_bytes),
         "max-pages": settings.limits.max_pages,
         "max-uncompressed": format_size(settings.limits.max_uncompressed),
+        "ocr": settings.limits.ocr,
         "libraries": list(settings.libraries),
         "exclude": list(settings.exclude),
         "waivers": settings.waivers,

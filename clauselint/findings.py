@@ -45,6 +45,7 @@ class Evidence:
     section: str | None
     part: str
     context: str | None = None  # the lead-in or operative clause that gives the quote its force
+    ocr: bool = False  # the quote was read by OCR from a scan: check it against the scan
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def test_keys_come_in_a_fixed_order(cli_json) -> None:
         for finding in result["findings"]:
             assert list(finding) == ["pack", "rule", "status", "severity", "message", "reason", "evidence", "suggestion", "notes", "waived"]
             for evidence in finding["evidence"]:
-                assert list(evidence) == ["text", "file", "page", "section", "part", "context"]
+                assert list(evidence) == ["text", "file", "page", "section", "part", "context", "ocr"]
 
 
 def test_the_spec_rules_hold_on_docx_and_pdf(cli_json) -> None:

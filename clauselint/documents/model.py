@@ -37,6 +37,7 @@ class RawBlock:
     bullet: bool = False
     file: str = ""
     continues: bool = False  # the rest of an over-long paragraph the reader cut: it sits where the piece before does
+    ocr: bool = False  # read by OCR from a scan: the reviewer should check the text against the image
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Block:
     start: int
     end: int
     page_breaks: tuple[tuple[int, int], ...] = ()
+    ocr: bool = False  # read by OCR from a scan: the reviewer should check the text against the image
 
     def page_at(self, offset: int) -> int | None:
         """The page on which the character at `offset` (relative to this block) is printed."""

@@ -14,7 +14,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from clauselint.documents.assemble import assemble
 from clauselint.documents.errors import ReadError
@@ -43,6 +43,8 @@ class ReadLimits:
     max_pages: int = 2000  # PDF pages
     max_text_chars: int = 5_000_000  # characters of text read (~2,500 dense pages)
     max_blocks: int = 100_000  # paragraphs, table cells, notes ... read
+    ocr: str = "auto"  # PDF pages without a usable text layer: auto (OCR them), always (OCR every page), never
+    ocr_jobs: int = 1  # Tesseract processes one file may run at once (the CLI gives a lone file all of --jobs)
 
 
 def read_document(path: str | os.PathLike[str], limits: ReadLimits = ReadLimits()) -> Document:
@@ -87,6 +89,8 @@ def parse_document(data: bytes, name: str, limits: ReadLimits = ReadLimits(), fm
     if len(blocks) > limits.max_blocks:
         raise _too_much_text(name, f"{len(blocks):,} paragraphs", limits)
     document = assemble(name, Extraction(extraction.format, blocks, extraction.pages))
+    if any(block.ocr for block in blocks):
+        document = _carry_ocr_flags(document, blocks)
     if not document.blocks:
         raise ReadError("empty-document", f"{name}: the file contains no text; check that this is the right file")
     return document
@@ -98,9 +102,11 @@ def _extract(fmt: str, data: bytes, name: str, limits: ReadLimits) -> Extraction
 
         return read_docx(data, name, max_uncompressed=limits.max_uncompressed)
     if fmt == "pdf":
+        from clauselint.documents.ocr import OcrOptions
         from clauselint.documents.readers.pdf_reader import read_pdf
 
-        return read_pdf(data, name, max_pages=limits.max_pages, max_chars=limits.max_text_chars)
+        return read_pdf(data, name, max_pages=limits.max_pages, max_chars=limits.max_text_chars,
+                        ocr=OcrOptions(limits.ocr, limits.ocr_jobs))
     if fmt == "html":
         from clauselint.documents.readers.html_reader import read_html
 
@@ -108,6 +114,17 @@ def _extract(fmt: str, data: bytes, name: str, limits: ReadLimits) -> Extraction
     from clauselint.documents.readers.text_reader import read_text
 
     return read_text(data, name, markdown=fmt == "markdown")
+
+
+def _carry_ocr_flags(document: Document, raw_blocks: tuple[RawBlock, ...]) -> Document:
+    """The document with each block read by OCR marked so, as its raw block is.
+
+    `assemble` makes one block of each raw block with text, in order, but does not carry the flag."""
+    kept = [raw for raw in raw_blocks if raw.text.split()]
+    if len(kept) != len(document.blocks):
+        return document
+    blocks = tuple(replace(block, ocr=True) if raw.ocr and not block.ocr else block for block, raw in zip(document.blocks, kept))
+    return replace(document, blocks=blocks)
 
 
 def _too_much_text(name: str, what: str, limits: ReadLimits) -> ReadError:
@@ -154,7 +171,7 @@ def split_long_blocks(blocks: Iterable[RawBlock], limit: int = MAX_BLOCK_CHARS) 
             first = start == 0
             yield RawBlock(text=piece, part=block.part, page=page, page_breaks=breaks, label=block.label if first else None,
                            list_level=block.list_level, heading_level=block.heading_level if first else None,
-                           bullet=block.bullet and first, file=block.file, continues=not first)
+                           bullet=block.bullet and first, file=block.file, continues=not first, ocr=block.ocr)
             start = end
 
 

@@ -63,7 +63,7 @@ def _waiver(waiver: Waiver | None) -> dict[str, Any] | None:
 
 def _evidence(evidence: Evidence) -> dict[str, Any]:
     return {"text": evidence.text, "file": evidence.file, "page": evidence.page, "section": evidence.section,
-            "part": evidence.part, "context": evidence.context}
+            "part": evidence.part, "context": evidence.context, "ocr": evidence.ocr}
 
 
 def render_json(report: Report, **_: Any) -> str:

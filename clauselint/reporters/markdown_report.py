@@ -137,7 +137,8 @@ def _item(out: list[str], report: Report, finding: Finding, main_path: str) -> N
     for evidence in finding.evidence:
         location = where(evidence, main_path)
         out.append("")
-        out.append(f"  > “{md(quote(evidence))}”" + (f" — {md(location)}" if location else ""))
+        out.append(f"  > “{md(quote(evidence))}”" + (f" — {md(location)}" if location else "")
+                   + (" *(OCR: check against the scan)*" if evidence.ocr else ""))
     for note in finding.notes:
         out.append("")
         out.append(f"  *Note:* {md(note)}")

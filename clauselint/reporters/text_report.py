@@ -98,6 +98,8 @@ def _finding(finding: Finding, main_path: str) -> Group:
         location = where(evidence, main_path)
         if location:
             line.append(f"  ({clean(location)})", style="dim")
+        if evidence.ocr:
+            line.append("  (OCR: check against the scan)", style="dim")
         parts.append(Padding(line, (0, 0, 0, 6)))
     for note in finding.notes:
         parts.append(Padding(Text(f"note: {clean(note)}", style="dim"), (0, 0, 0, 6)))

@@ -9,7 +9,10 @@ number of tags is bounded before parsing.
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, Tag
+from bs4.exceptions import ParserRejectedMarkup
 
 from clauselint.documents.errors import ReadError
 from clauselint.documents.model import Extraction, Part, RawBlock
@@ -19,6 +22,7 @@ _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "for
 _BLOCKS = frozenset(("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "blockquote", "pre", "caption"))
 _NAV_HINTS = ("nav", "menu", "cookie", "banner", "breadcrumb", "sidebar", "site-header", "site-footer")
 _LISTS = frozenset(("ol", "ul"))
+_MARKED_SECTION = re.compile(r"<!\[(?!CDATA\[)[^>]*>")  # a browser reads it as a comment that ends at the first '>'
 MAX_TAGS = 250_000  # a long terms-of-service page has a few thousand; parsing costs ~1 KB of memory a tag
 
 
@@ -28,7 +32,7 @@ def read_html(data: bytes, path: str) -> Extraction:
     if tags > MAX_TAGS:
         raise ReadError("too-large", f"{path}: the page has {tags:,} tags, more than the {MAX_TAGS:,} a terms-of-service page needs; "
                                      "save the contract text alone (or print it to PDF) and lint that")
-    soup = BeautifulSoup(decode_text(data), "html.parser")  # pure Python: no entity or network resolution
+    soup = _parse(decode_text(data), path)
     for tag in soup.find_all(_DROP):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
@@ -42,6 +46,23 @@ def read_html(data: bytes, path: str) -> Extraction:
     if not blocks:
         raise ReadError("empty-document", f"{path}: the page contains no text")
     return Extraction(format="html", blocks=tuple(blocks), pages=None)
+
+
+def _parse(text: str, path: str) -> BeautifulSoup:
+    """Python's html.parser through BeautifulSoup: no entity or network resolution, no script run.
+
+    The parser gives up on a few malformed constructs (a marked section such as `<![DOCTYPE`)
+    that browsers read as a comment; they are read the browsers' way before a second try."""
+    try:
+        return BeautifulSoup(text, "html.parser")
+    except ParserRejectedMarkup:
+        pass
+    try:
+        return BeautifulSoup(_MARKED_SECTION.sub("", text), "html.parser")
+    except ParserRejectedMarkup as error:
+        detail = " ".join(str(error).split())[-120:]
+        raise ReadError("not-a-contract-format", f"{path}: the HTML page is too malformed to read ({detail}); open it in a browser, "
+                                                 "print it to PDF and lint that") from None
 
 
 def _leaf_blocks(soup: BeautifulSoup, root: Tag) -> list[tuple[Tag, int]]:

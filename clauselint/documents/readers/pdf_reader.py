@@ -23,6 +23,7 @@ import re
 
 from clauselint.documents.errors import ReadError
 from clauselint.documents.model import Extraction
+from clauselint.documents.ocr import OcrOptions, flag_ocr_blocks, read_scanned_pages
 from clauselint.documents.readers import pdf_text
 from clauselint.documents.readers.pdf_layout import PageData, Word, build_blocks
 
@@ -47,8 +48,11 @@ _MAX_PATHS = 2000
 _MAX_PATH_SEGMENTS = 64
 
 
-def read_pdf(data: bytes, path: str, *, max_pages: int = 2000, max_chars: int | None = None) -> Extraction:
+def read_pdf(data: bytes, path: str, *, max_pages: int = 2000, max_chars: int | None = None,
+             ocr: OcrOptions | None = None) -> Extraction:
     """The paragraphs of a PDF, with running headers/footers and footnotes as their own parts.
+
+    With `ocr`, pages without a usable text layer (scans) are read by OCR (see documents.ocr).
 
     Stops with "too-large" as soon as the pages read hold more than `max_chars` characters."""
     name = os.path.basename(path) or path or "PDF"
@@ -104,6 +108,7 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = 2000, max_chars: int | 
                     "more than a contract can have; split the PDF into parts and lint each",
                 )
             pages.append(page)
+        pages, scanned = read_scanned_pages(document, data, pages, name, ocr)
     except ReadError:
         raise
     except Exception as error:  # noqa: BLE001 - a damaged page or object tree: report, never a traceback
@@ -116,7 +121,7 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = 2000, max_chars: int | 
             "no-text-layer",
             f"{name}: the PDF has no text layer (a scanned image?); run OCR first, then lint the OCR'd PDF",
         )
-    return Extraction(format="pdf", blocks=tuple(build_blocks(pages)), pages=count)
+    return Extraction(format="pdf", blocks=tuple(flag_ocr_blocks(build_blocks(pages), scanned)), pages=count)
 
 
 def _no_pages(name: str) -> ReadError:
