@@ -11,6 +11,8 @@ import dataclasses
 import datetime
 import hashlib
 import json
+import os
+import stat
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -42,6 +44,9 @@ def content_hash(paths: Sequence[str]) -> str | None:
     for path in paths:
         digest = hashlib.sha256()
         try:
+            # Only regular files: opening a named pipe or a device would block or never end.
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return None
             with open(path, "rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(chunk)

@@ -748,3 +748,17 @@ def test_damaged_ole_containers_are_classified_without_hanging_or_raising() -> N
             assert error.code in ERROR_CODES
     assert time.perf_counter() - started < 5.0
     assert {"EncryptionInfo", "EncryptedPackage"} <= stream_names(bytes(looped))
+
+
+def test_a_named_pipe_is_refused_without_hanging(tmp_path: Path) -> None:
+    """Hashing for waivers must not open a FIFO for reading: that would block forever."""
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "contract.txt"
+    os.mkfifo(fifo)
+    result = subprocess.run([sys.executable, "-m", "clauselint", str(fifo), "--format", "json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
