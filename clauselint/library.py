@@ -24,7 +24,7 @@ LIBRARY_ROOT = _find_library_root()
 CHECK_KINDS = ("prohibition", "duty", "consequence")
 _RULE_KEYS = {
     "id", "name", "pledge", "summary", "check", "concepts", "require_any", "require_any_partial",
-    "conditions_satisfy", "ignore_when", "partial", "accept", "messages", "restrictions_of", "duties",
+    "conditions_satisfy", "ignore_when", "not_concepts", "partial", "accept", "messages", "restrictions_of", "duties",
     "references", "conflicts", "consequences", "triggers", "references_from", "local_references",
     "policy_references", "topic", "waivers", "not_duties", "baseline_keywords", "generic", "not_cessation",
     "examples",

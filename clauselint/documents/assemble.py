@@ -58,7 +58,7 @@ def assemble(path: str, extraction: Extraction) -> Document:
             depth = _depth(state, raw, label, heading_level)
             while open_lead_ins and open_lead_ins[-1][1] >= depth:
                 open_lead_ins.pop()
-            is_item = bool(label or raw.bullet or raw.list_level)
+            is_item = bool(label or raw.bullet or raw.list_level) and heading_level is None  # a heading is no list item
             lead_in = open_lead_ins[-1][0] if open_lead_ins and is_item else None
             if not is_item and heading_level is None:
                 open_lead_ins.clear()
@@ -126,6 +126,8 @@ def _guess_heading_level(raw: RawBlock, label: str | None, text: str) -> int | N
         return 1
     if label is None and _ALL_CAPS_HEADING.match(text) and len(text.split()) <= 10:
         return 1
+    if label and re.fullmatch(r"\(?[A-Z]\)?\.?", label) and text[:1].isupper() and len(text.split()) <= 8:
+        return 2  # "D. Law enforcement customers": a lettered part's title, not an item of the list above it
     return None
 
 

@@ -56,6 +56,18 @@ def section_refs(text: str) -> list[str]:
     return refs
 
 
+def refs_governing(text: str, phrase: str) -> list[str]:
+    """The clause numbers that are the subject of `phrase`: 'clause 11.2 does not apply' cites 11.2 only,
+    not the other clauses the same sentence mentions."""
+    refs: list[str] = []
+    low = text.lower()
+    for position in (m.start() for m in re.finditer(re.escape(phrase), low)):
+        for match in _SECTION_REF.finditer(text, 0, position):
+            if len(text[match.end():position].split()) <= 4:
+                refs += [ref.replace(" ", "") for ref in _SINGLE_REF.findall(match.group(1))]
+    return refs
+
+
 def attachment_refs(text: str) -> list[str]:
     return [f"{kind.lower()} {ident.lower()}" for kind, ident in _ATTACHMENT_REF.findall(text)]
 

@@ -15,8 +15,8 @@ from clauselint.engine.checks import (
     duty,
     prohibition,
     rank,
+    refs_governing,
     refs_overlap,
-    section_refs,
 )
 from clauselint.engine.matcher import CompiledPack, compile_pack
 from clauselint.engine.modality import UnitView, Words
@@ -80,7 +80,8 @@ def _apply_remote_carve_outs(rule: Rule, found: list[Hit], views: list[UnitView]
             continue
         for item in rule.spec.get("partial") or ():
             if view.has(f"carveword:{rule.id}:{item['id']}") or view.has(f"carve:{rule.id}:{item['id']}"):
-                refs = section_refs(view.unit.own.text)
+                refs = [ref for mark in view.marks("carvestmt")
+                        for ref in refs_governing(view.unit.own.text, " ".join(view.unit.tokens[mark.start:mark.end]))]
                 if refs:
                     carvings.append((refs, item.get("reason"), view.unit))
     if not carvings:

@@ -53,6 +53,7 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
         for group, phrases in (spec.get("concepts") or {}).items():
             add(f"concept:{rule.id}:{group}", phrases)
         add(f"ignore:{rule.id}", spec.get("ignore_when"))
+        add(f"notconcept:{rule.id}", spec.get("not_concepts"))
         add(f"accept:{rule.id}", spec.get("accept"))
         add(f"duty:{rule.id}", spec.get("duties"))
         add(f"ref:{rule.id}", spec.get("references"))

@@ -22,6 +22,9 @@ CATEGORY_NOUNS = frozenset({"use", "uses", "purpose", "purposes", "application",
                             "field", "fields", "practice", "practices", "use-cases", "cases", "customers", "territory"})
 PASSIVE_STEMS = ("prohibit", "forbid", "permit", "allow", "authori", "ban", "barred", "disallow", "restrict", "licen", "exclu", "approv", "avail")
 SUBJECT_WINDOW = 10
+MEANS_NOUN_BEFORE = frozenset({"any", "by", "other", "all", "no", "electronic", "automated", "automatic", "technical",
+                               "reasonable", "lawful", "unlawful", "whatever", "appropriate", "such", "similar", "fair",
+                               "effective", "alternative", "digital", "mechanical", "some", "same"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class UnitView:
     @cached_property
     def modals(self) -> tuple[Mark, ...]:
         """Modal phrases, overlapping ones resolved to the longest starting first."""
-        candidates = sorted((m for m in self.unit.marks if m.label.startswith("mod:") and not self._names_a_category(m)),
+        candidates = sorted((m for m in self.unit.marks if m.label.startswith("mod:") and not self._names_a_category(m)
+                             and not self._means_as_noun(m)),
                             key=lambda m: (m.start, -(m.end - m.start)))
         chosen: list[Mark] = []
         for mark in candidates:
@@ -61,6 +65,15 @@ class UnitView:
                 continue
             chosen.append(mark)
         return tuple(chosen)
+
+    def _means_as_noun(self, mark: Mark) -> bool:
+        """'by any means', 'by means of', 'technical means': the noun, not a definition."""
+        tokens = self.unit.tokens
+        if mark.label != "mod:define" or tokens[mark.start] != "means":
+            return False
+        before = tokens[mark.start - 1] if mark.start > 0 else ""
+        after = tokens[mark.end] if mark.end < len(tokens) else ""
+        return before in MEANS_NOUN_BEFORE or after == "of"
 
     def _names_a_category(self, mark: Mark) -> bool:
         """'Prohibited Uses', 'Restricted Applications': a title or a name, not a modal."""
@@ -73,8 +86,17 @@ class UnitView:
         found = self._by_prefix.get(prefix)
         if found is None:
             found = [m for m in self.unit.marks if m.label.startswith(prefix)]
+            if prefix.startswith("concept:"):
+                found = self._unshadowed(found, prefix.split(":")[1])
             self._by_prefix[prefix] = found
         return found
+
+    def _unshadowed(self, concepts: list[Mark], rule: str) -> list[Mark]:
+        """'immigration status' names an attribute, not an authority: a rule's not_concepts hide the words inside them."""
+        shadows = self.marks(f"notconcept:{rule}")
+        if not shadows:
+            return concepts
+        return [m for m in concepts if not any(s.start <= m.start and m.end <= s.end for s in shadows)]
 
     def has(self, prefix: str) -> bool:
         return bool(self.marks(prefix))
@@ -251,9 +273,15 @@ class UnitView:
                 return mark
             if end <= mark.start and mark.end <= min(clause_end, end + after):
                 return mark
+            if end <= mark.start and mark.end <= clause_end and self._opens_relative_clause(mark.start):
+                return mark  # "surveillance of anyone which requires ... or which is otherwise unlawful"
             if start <= mark.start and mark.end <= end:
                 return mark
         return None
+
+    def _opens_relative_clause(self, pos: int, reach: int = 3) -> bool:
+        tokens = self.unit.tokens
+        return any(tokens[i] in self.words.relative for i in range(max(0, pos - reach), pos))
 
     def exception_words(self, prefix: str, concept: Mark, governor: Governor, reach: int = 14) -> Mark | None:
         """A word with `prefix` inside an exception ('unless ... lawful', 'save with consent') on the clause."""
