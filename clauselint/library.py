@@ -21,13 +21,13 @@ def _find_library_root() -> Path:
 
 
 LIBRARY_ROOT = _find_library_root()
-CHECK_KINDS = ("prohibition", "duty", "consequence")
+CHECK_KINDS = ("prohibition", "duty", "consequence", "right")
 _RULE_KEYS = {
     "id", "name", "pledge", "summary", "check", "concepts", "require_any", "require_any_partial",
     "conditions_satisfy", "ignore_when", "not_concepts", "partial", "accept", "messages", "restrictions_of", "duties",
     "references", "conflicts", "consequences", "triggers", "references_from", "local_references",
     "policy_references", "topic", "waivers", "not_duties", "baseline_keywords", "generic", "not_cessation",
-    "examples",
+    "examples", "rights", "provider_commitments", "counterparty_commitments", "provider_rights", "conflict_reason", "softened",
 }
 
 

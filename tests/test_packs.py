@@ -40,10 +40,10 @@ PLACEHOLDERS = {"customer", "provider", "offering"}
 FLOORS = {
     "sfp-4.1": {"lethal-use": 1.0, "government-surveillance": 0.95, "law-enforcement": 1.0,
                 "compliance-obligation": 0.97, "cessation-on-breach": 1.0},
-    "eu-ai-act-art5": {"manipulative-techniques": 0.96, "exploiting-vulnerabilities": 0.88, "social-scoring": 0.92,
-                       "crime-risk-profiling": 1.0, "facial-image-scraping": 0.83, "emotion-recognition": 0.96,
-                       "biometric-categorisation": 0.88, "realtime-biometric-identification": 0.92},
-    "sfp-oversight": {"know-your-customer": 0.96, "independent-evaluation": 0.58},
+    "eu-ai-act-art5": {"manipulative-techniques": 0.96, "exploiting-vulnerabilities": 0.88, "social-scoring": 0.96,
+                       "crime-risk-profiling": 1.0, "facial-image-scraping": 0.91, "emotion-recognition": 0.96,
+                       "biometric-categorisation": 1.0, "realtime-biometric-identification": 0.92},
+    "sfp-oversight": {"know-your-customer": 1.0, "independent-evaluation": 0.95},
 }
 MIN_EXAMPLES_PER_RULE = 20
 # Rules whose own suggested language the engine cannot yet recognise (a shrinking list).

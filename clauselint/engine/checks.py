@@ -1,4 +1,4 @@
-"""The three kinds of check a rule can declare: prohibition, duty and consequence.
+"""The four kinds of check a rule can declare: prohibition, duty, consequence and right.
 
 Each judges one unit and returns a UnitVerdict or None; evaluate.py picks the best per rule.
 """
@@ -140,12 +140,27 @@ def _qualify(view: UnitView, rule: Rule, items: list[tuple]) -> UnitVerdict:
         if view.carve_out(f"accept:{rule.id}", concept, governor):
             return UnitVerdict(Status.PRESENT)
     for item in rule.spec.get("partial") or ():
+        if item.get("coverage") and _covers_only_some(view, rule, item):
+            return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
         for concept, governor in items:
             if (view.near(f"near:{rule.id}:{item['id']}", concept.start, concept.end)
                     or view.carve_out(f"carve:{rule.id}:{item['id']}", concept, governor)
                     or view.exception_words(f"carveword:{rule.id}:{item['id']}", concept, governor)):
                 return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
     return UnitVerdict(Status.PRESENT)
+
+
+def _covers_only_some(view: UnitView, rule: Rule, item: dict) -> bool:
+    """The ban names some members of a set the rule needs whole ("the internet" but not "CCTV").
+
+    A member named `all` stands for the whole set ("special category data"); a ban naming none of
+    them is general and so not narrowed.
+    """
+    prefix = f"cover:{rule.id}:{item['id']}:"
+    named = {mark.label[len(prefix):] for mark in view.marks(prefix)}
+    if not named or "all" in named:
+        return False
+    return bool(set(item["coverage"]) - named - {"all"})
 
 
 def is_tied(view: UnitView, context: TieContext, duties: list | None = None) -> bool:
@@ -231,6 +246,9 @@ def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
     excluded = view.marks(f"notduty:{rule.id}")
     governed = [m for m in view.marks(f"duty:{rule.id}")
                 if _duty_governed(view, m) and not any(x.start <= m.start and m.end <= x.end for x in excluded)]
+    rights = [m for m in view.marks(f"provright:{rule.id}")
+              if (g := view.governor(m.start)).kind in ("permit", "oblige") and g.subject == "provider"]
+    governed += [m for m in rights if not any(x.start <= m.start and m.end <= x.end for x in excluded)]
     tied = is_tied(view, context, governed)
     if governed and tied:
         return UnitVerdict(Status.PRESENT)
@@ -271,3 +289,56 @@ def consequence(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict 
             if not excluded:
                 return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
     return None
+
+
+def right(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
+    """A freedom the counterparty must keep (to test the technology and publish the results).
+
+    Granted ("Customer may benchmark ...", "Nothing restricts Customer from testing ...") or
+    promised by the provider ("Provider shall submit the Model to external evaluation"): present;
+    granted only with the provider's consent: partial; barred ("shall not publish the results of any
+    benchmark"): conflict, unless the bar gives way to consent (partial).
+    """
+    if view.has(f"ignore:{rule.id}") or _is_definition(view):
+        return None
+    if not (view.has(f"ref:{rule.id}") or view.has(f"topic:{rule.id}")):
+        return None
+    best: UnitVerdict | None = None
+    for mark in view.marks(f"right:{rule.id}"):
+        governor = view.governor(mark.start)
+        verdict = None
+        if governor.kind == "prohibit" and governor.subject != "provider":
+            softened = next((item for item in rule.spec.get("softened") or () if view.has(f"soft:{rule.id}:{item['id']}")), None)
+            verdict = (UnitVerdict(Status.PARTIAL, reason=softened.get("reason")) if softened  # "... not unreasonably withheld"
+                       else UnitVerdict(Status.CONFLICT, reason=rule.spec.get("conflict_reason")))  # even "without our consent"
+        elif governor.kind in ("permit", "unrestricted") and governor.subject != "provider":
+            verdict = _qualified_right(view, rule, mark, governor) or UnitVerdict(Status.PRESENT)
+        elif governor.kind == "oblige" and governor.subject and view.has(
+                f"commit:{rule.id}" if governor.subject == "provider" else f"allow:{rule.id}"):
+            verdict = UnitVerdict(Status.PRESENT)  # the provider submits to it; the counterparty must allow it
+        if verdict and (best is None or _right_rank(verdict.status) > _right_rank(best.status)):
+            best = verdict
+    if best is None and view.has(f"conflict:{rule.id}") and view.has(f"topic:{rule.id}"):
+        best = UnitVerdict(Status.CONFLICT, reason=rule.spec.get("conflict_reason"))
+    return best
+
+
+def _qualified_right(view: UnitView, rule: Rule, mark, governor: Governor) -> UnitVerdict | None:
+    """A grant 'subject to our prior consent' is partial; 'without Licensor's approval' frees it further."""
+    for item in rule.spec.get("partial") or ():
+        if view.near(f"near:{rule.id}:{item['id']}", mark.start, mark.end):
+            return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
+        qualifier = (view.carve_out(f"carve:{rule.id}:{item['id']}", mark, governor)
+                     or view.exception_words(f"carveword:{rule.id}:{item['id']}", mark, governor))
+        if qualifier is not None and "without" not in view.unit.tokens[max(0, qualifier.start - 4):qualifier.start + 1]:
+            return UnitVerdict(Status.PARTIAL, reason=item.get("reason"))
+    return None
+
+
+def right_rank(status: Status) -> int:
+    """A bar on testing outranks a grant elsewhere; a grant with strings outranks a plain one."""
+    return _right_rank(status)
+
+
+def _right_rank(status: Status) -> int:
+    return {Status.CONFLICT: 3, Status.PARTIAL: 2, Status.PRESENT: 1, Status.MISSING: 0}[status]

@@ -17,6 +17,8 @@ from clauselint.engine.checks import (
     rank,
     refs_governing,
     refs_overlap,
+    right,
+    right_rank,
 )
 from clauselint.engine.matcher import CompiledPack, compile_pack
 from clauselint.engine.modality import UnitView, Words
@@ -65,7 +67,7 @@ def evaluate_pack(documents: tuple[Document, ...], pack_id: str, extra: tuple[st
         if rule.check == "prohibition":
             continue
         context = _tie_context(pack, rule, hits, term_hits, documents)
-        check = duty if rule.check == "duty" else consequence
+        check = {"duty": duty, "consequence": consequence, "right": right}[rule.check]
         hits[rule.id] = [Hit(v, view.unit) for view in views if (v := check(view, rule, context))]
     notes = _unprovided_references(documents)
     return tuple(_finding(pack, rule, hits.get(rule.id, []), documents, notes) for rule in pack.rules)
@@ -288,7 +290,7 @@ def _unprovided_references(documents: tuple[Document, ...]) -> tuple[str, ...]:
 def _finding(pack: Pack, rule: Rule, hits: list[Hit], documents: tuple[Document, ...], notes: tuple[str, ...]) -> Finding:
     # An express relief ("no obligation to ensure", "shall not suspend for any use") overrides a
     # generic duty or termination right; a narrowed prohibition still outranks a permission.
-    ranking = rank if rule.check == "prohibition" else _duty_rank
+    ranking = {"prohibition": rank, "right": right_rank}.get(rule.check, _duty_rank)
     best_rank = max((ranking(h.verdict.status) for h in hits), default=0)
     chosen = [h for h in hits if ranking(h.verdict.status) == best_rank]
     status = chosen[0].verdict.status if chosen else Status.MISSING

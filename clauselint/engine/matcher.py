@@ -66,11 +66,19 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
         add(f"consequence:{rule.id}", spec.get("consequences"))
         add(f"trigger:{rule.id}", spec.get("triggers"))
         add(f"notcess:{rule.id}", spec.get("not_cessation"))
+        add(f"right:{rule.id}", spec.get("rights"))
+        for item in spec.get("softened") or ():
+            add(f"soft:{rule.id}:{item['id']}", item.get("phrases"))
+        add(f"commit:{rule.id}", spec.get("provider_commitments"))
+        add(f"allow:{rule.id}", spec.get("counterparty_commitments"))
+        add(f"provright:{rule.id}", spec.get("provider_rights"))
         for item in spec.get("partial") or ():
             add(f"near:{rule.id}:{item['id']}", item.get("near"))
             add(f"carve:{rule.id}:{item['id']}", item.get("carve_out"))
             add(f"object:{rule.id}:{item['id']}", item.get("objects"))
             add(f"carveword:{rule.id}:{item['id']}", item.get("carve_words"))
+            for name, phrases in (item.get("coverage") or {}).items():
+                add(f"cover:{rule.id}:{item['id']}:{name}", phrases)
         for item in spec.get("generic") or ():
             add(f"generic:{rule.id}:{item['id']}", item.get("triggers"))
     return table

@@ -273,11 +273,21 @@ class UnitView:
                 return mark
             if end <= mark.start and mark.end <= min(clause_end, end + after):
                 return mark
-            if end <= mark.start and mark.end <= clause_end and self._opens_relative_clause(mark.start):
-                return mark  # "surveillance of anyone which requires ... or which is otherwise unlawful"
+            if end <= mark.start and mark.end <= clause_end and (self._opens_relative_clause(mark.start)
+                                                                 or self._closes_item(mark.end)):
+                return mark  # "... which is otherwise unlawful"; "..., in violation of applicable law."
             if start <= mark.start and mark.end <= end:
                 return mark
         return None
+
+    def _closes_item(self, pos: int) -> bool:
+        """Nothing but punctuation or a conjunction follows `pos` before the item or sentence ends."""
+        for token in self.unit.tokens[pos:]:
+            if token in (";", "."):
+                return True
+            if token not in (",", "or", "and", ")"):
+                return False
+        return True
 
     def _opens_relative_clause(self, pos: int, reach: int = 3) -> bool:
         tokens = self.unit.tokens
