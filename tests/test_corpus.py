@@ -61,7 +61,7 @@ def outcomes():
 
 # Recorded figures (both formats together). Raise them as the engine improves; never lower them.
 # The held-out floor is set when a fresh held-out set is first measured (see the git log).
-FLOORS = {"dev": (0.97, 0), "heldout": (0.75, 6)}
+FLOORS = {"dev": (0.98, 0), "heldout": (0.75, 6)}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))

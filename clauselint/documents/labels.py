@@ -106,8 +106,9 @@ def _sub_kind(state: SectionState, value: str) -> str:
         roman_kind = "roman" if lower else "ROMAN"
         current = dict(state.subs)
         previous_alpha = current.get(alpha_kind)
-        if len(value) == 1 and previous_alpha and ord(previous_alpha[-1]) == ord(value) - 1:
-            return alpha_kind
+        gap = ord(value) - ord(previous_alpha[-1]) if len(value) == 1 and previous_alpha else 0
+        if gap == 1 or (1 < gap <= 3 and roman_kind not in current):
+            return alpha_kind  # '(c)' after '(a)': the next letter, one item struck out, not the Roman hundred
         if len(value) > 1 or value.lower() == "i" or roman_kind in current or previous_alpha:
             return roman_kind
         return alpha_kind

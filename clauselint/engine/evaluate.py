@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from clauselint.documents.definitions import EITHER_SIDE
 from clauselint.documents.model import Document
 from clauselint.engine.checks import (
     TieContext,
@@ -110,6 +111,15 @@ def _words(compiled: CompiledPack, documents: tuple[Document, ...]) -> Words:
                 elif name and party.role == "customer":
                     counterparty.add(name[-1])
     counterparty -= {"agency", "authority", "council"} & provider
+    for document in documents:  # the contract's own roles override the lexicon's guesses ('the Developer' as customer)
+        for party in document.parties:
+            name = (party.defined_as or "").lower().split()
+            if not name or name[-1] not in EITHER_SIDE:
+                continue  # only a word that names either side is settled by the contract
+            if party.role == "customer":
+                provider.discard(name[-1])
+            elif party.role == "provider":
+                counterparty.discard(name[-1])
     return Words(
         negators=lists["negators"], not_negators=lists["not_negators"], use_verbs=lists["use_verbs"],
         provider=frozenset(w for w in provider if " " not in w),

@@ -269,7 +269,7 @@ class UnitView:
         """A mark with `prefix` just before [start, end) or shortly after it in the same clause."""
         clause_end = self.clause_end(end)
         for mark in self.marks(prefix):
-            if start - before <= mark.start and mark.end <= start:
+            if start - before <= mark.end and mark.end <= start and mark.start >= self.clause_start(start):
                 return mark
             if end <= mark.start and mark.end <= min(clause_end, end + after):
                 return mark

@@ -68,13 +68,24 @@ def fix_contract(path: str, with_files: Sequence[str] = (), packs: Sequence[str]
 
         plan, data, title = build_amendment(document, lint, loaded, author, date)
         return FixResult(path, "amendment", lint, plan, data, title)
+    plan, data = _redline(path, document, lint.findings, loaded, author, date)
+    broken = _broken_by_fix(data, lint, with_files, packs, model)
+    if broken:
+        # The inserted clauses can move the restrictions away from the clause a termination right
+        # cites ("on breach of Clause 5.1"): add what the fixed contract would then miss, once.
+        findings = tuple(broken.get((f.pack, f.rule), f) for f in lint.findings)
+        plan, data = _redline(path, document, findings, loaded, author, date)
+    return FixResult(path, "redline", lint, plan, data)
+
+
+def _redline(path: str, document, findings, loaded, author: str, date: str) -> tuple[Plan, bytes]:
     from clauselint.redline.apply import DocxSource, apply_plan
 
     try:
         package = DocxPackage(Path(path).read_bytes(), path)
         main = package.main_document()
         source = DocxSource(document, package.xml(main))
-        plan = plan_changes(document, lint.findings, loaded, source)
+        plan = plan_changes(document, findings, loaded, source)
         problems = apply_plan(package, main, source, plan, author, date)
         data = package.to_bytes()
     except PackageError as error:
@@ -83,4 +94,20 @@ def fix_contract(path: str, with_files: Sequence[str] = (), packs: Sequence[str]
         raise FixError("not-found", f"{path}: cannot be read ({error.strerror})") from None
     if problems:
         plan = replace(plan, notes=plan.notes + tuple(problems))
-    return FixResult(path, "redline", lint, plan, data)
+    return plan, data
+
+
+def _broken_by_fix(data: bytes, lint: FileResult, with_files: Sequence[str], packs: Sequence[str],
+                   model: str | None) -> dict[tuple[str, str], object]:
+    """Findings present before the fix and not after it, read from the fixed document with its changes accepted."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="clauselint-fix-") as folder:
+        fixed = Path(folder) / "fixed.docx"
+        fixed.write_bytes(data)
+        after = lint_bundle([str(fixed), *with_files], tuple(packs), model=model)
+    if after.error is not None:
+        return {}
+    before = {(f.pack, f.rule): f.status for f in lint.findings}
+    return {(f.pack, f.rule): f for f in after.findings
+            if before.get((f.pack, f.rule)) is Status.PRESENT and f.status is not Status.PRESENT}
