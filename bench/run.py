@@ -1,6 +1,6 @@
 """Benchmark clauselint against the floor (bench/floor.py) on generated contracts, and check the targets.
 
-    python bench/run.py               # 3 runs of every case (about 15-25 minutes on 2 cores)
+    python bench/run.py               # 3 runs of every case (about 5-10 minutes on 2 cores)
     python bench/run.py --quick       # 1 run, a 40-contract batch: a few minutes, for a first look
     python bench/run.py --runs 5 --out figures.json --data /tmp/bench-corpus
 

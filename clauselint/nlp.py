@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import numpy
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,7 +26,7 @@ def legal_sentences(doc: Doc) -> Doc:
     Boundaries are decided on plain strings and written in one array call: setting
     `is_sent_start` token by token costs more than tokenising.
     """
-    words = [token.text for token in doc]
+    words = list(map(doc.vocab.strings.__getitem__, doc.to_array(ORTH).tolist())) if len(doc) else []
     starts = numpy.full(len(words), -1, dtype="int64")
     if len(words):
         starts[0] = 1
@@ -38,10 +39,12 @@ def legal_sentences(doc: Doc) -> Doc:
 def _boundaries(words: list[str]):
     """Indices of the tokens that start a new sentence."""
     count = len(words)
-    for i in range(count - 1):
+    # only a token that ends in "." (or is "?" or "!") can end a sentence: find those first
+    ends = [i for i, word in enumerate(words) if word.endswith(".") or word == "?" or word == "!"]
+    for i in ends:
+        if i >= count - 1:
+            return
         word = words[i]
-        if word not in (".", "?", "!") and not (word.endswith(".") and len(word) > 1):
-            continue
         j = i + 1
         while j < count and words[j] in ('"', "”", "’", ")", "'"):
             j += 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from clauselint.documents.model import TABLE_CELL_SEPARATOR, Part, RawBlock
 from clauselint.documents.readers import pdf_text as pt
@@ -88,33 +89,51 @@ class Line:
 
 def make_line(words: list[Word], page: int) -> Line:
     """A line of `words` (sorted left to right); its size is the size most of its characters have."""
-    words = sorted(words, key=lambda w: w.x0)
-    weight: dict[float, int] = {}
-    x1 = top = -math.inf
-    for word in words:
-        size = round((word.top - word.bottom) * 2) / 2
-        weight[size] = weight.get(size, 0) + len(word.text)
-        if word.x1 > x1:
-            x1 = word.x1
-        if word.top > top:
-            top = word.top
-    size = max(weight, key=weight.__getitem__)
-    bottom = min((w.bottom for w in words if abs(w.top - w.bottom - size) <= 0.5), default=words[0].bottom)
+    return _sorted_line(sorted(words, key=_by_x0), page)
+
+
+def _sorted_line(words: list[Word], page: int) -> Line:
+    """make_line for words already sorted left to right (the layout's most frequent call)."""
+    sizes = [round((word.top - word.bottom) * 2) / 2 for word in words]
+    first = words[0]
+    if sizes.count(sizes[0]) == len(sizes):  # one size of print: every word is within half a point of it
+        size = sizes[0]
+        bottom = min(map(_bottom, words))
+    else:
+        weight: dict[float, int] = {}
+        for word, word_size in zip(words, sizes):
+            weight[word_size] = weight.get(word_size, 0) + len(word.text)
+        size = max(weight, key=weight.__getitem__)
+        bottom = min((w.bottom for w in words if abs(w.top - w.bottom - size) <= 0.5), default=first.bottom)
+    x1 = max(map(_x1, words))
+    top = max(map(_top, words))
     # Words that touch are one word the engine split (a change of font inside it).
     touching = 0.1 * size
-    parts = [words[0].text]
-    for before, word in zip(words, words[1:]):
-        if word.x0 - before.x1 >= touching:
+    parts = [first.text]
+    previous = first
+    for word in words[1:]:
+        if word.x0 - previous.x1 >= touching:
             parts.append(" ")
         parts.append(word.text)
-    return Line(words, page, words[0].x0, x1, bottom, top, size, "".join(parts))
+        previous = word
+    return Line(words, page, first.x0, x1, bottom, top, size, "".join(parts))
+
+
+_by_x0 = attrgetter("x0")
+_bottom = attrgetter("bottom")
+_x1 = attrgetter("x1")
+_top = attrgetter("top")
+
+
+def _by_height_on_page(word: Word) -> float:
+    return -(word.top + word.bottom)
 
 
 def group_lines(words: list[Word], page: int) -> list[Line]:
     """Words grouped into lines, top of the page first. Side-by-side columns share lines here."""
     lines: list[list[Word]] = []
     floor = math.inf  # the bottom of the line's highest word: what hangs lower starts a new line
-    for word in sorted(words, key=lambda w: -(w.top + w.bottom)):
+    for word in sorted(words, key=_by_height_on_page):
         if lines and (word.top + word.bottom) / 2 > floor:
             lines[-1].append(word)
         else:
@@ -122,14 +141,15 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
             floor = word.bottom
     result = []
     for group in lines:
-        group.sort(key=lambda w: w.x0)
+        group.sort(key=_by_x0)
         kept = [group[0]]
+        last = group[0]
         for word in group[1:]:  # the same word printed twice to fake bold
-            last = kept[-1]
             if word.text == last.text and abs(word.x0 - last.x0) < 0.3 * word.size:
                 continue
             kept.append(word)
-        result.append(_without_note_marks(make_line(kept, page)))
+            last = word
+        result.append(_without_note_marks(_sorted_line(kept, page)))
     return result
 
 
@@ -139,11 +159,15 @@ def _without_note_marks(line: Line) -> Line:
     A note's own number, first on its line, stays. Text that touched the mark ("¹,") is moved
     against the word before it, so that it is joined to it without a space.
     """
+    small = 0.8 * line.size
+    raised_bottom = line.bottom + 0.15 * line.size
+    is_note_reference = pt.is_note_reference
 
     def raised(word: Word) -> bool:
-        return word.size < 0.8 * line.size and word.bottom > line.bottom + 0.15 * line.size and pt.is_note_reference(word.text)
+        return word.top - word.bottom < small and word.bottom > raised_bottom and is_note_reference(word.text)
 
-    if not any(raised(word) for word in line.words[1:]):
+    if not any(word.bottom > raised_bottom and word.top - word.bottom < small and is_note_reference(word.text)
+               for word in line.words[1:]):
         return line
     words = [line.words[0]]
     mark = None
@@ -437,26 +461,26 @@ def find_gutter(lines: list[Line]) -> tuple[float, float] | None:
     width = right - left
     if not 100 <= width <= _MAX_GUTTER_WIDTH:  # narrow, or no real page (the strip is measured in half points)
         return None
+    import numpy  # here, not at the top: `clauselint --help` and DOCX runs need no numpy to start
+
     lo = left + 0.25 * width
     bins = int(0.5 * width)
-    occupancy = [0] * (bins + 1)
-    for line in lines:
-        for word in line.words:
-            a = max(int(word.x0 - lo), 0)
-            b = min(math.ceil(word.x1 - lo), bins)
-            if a < b:
-                occupancy[a] += 1
-                occupancy[b] -= 1
-    counts = []
-    count = 0
-    for i in range(bins):
-        count += occupancy[i]
-        counts.append(count)
+    # How many words cover each half point of the middle half of the text width (the words'
+    # edges truncated to whole steps as int() and ceil() do), counted with numpy: every page
+    # is measured, and most have one column that a glance at these counts rules out.
+    starts = numpy.array([word.x0 for line in lines for word in line.words]) - lo
+    ends = numpy.array([word.x1 for line in lines for word in line.words]) - lo
+    first = numpy.maximum(starts.astype(numpy.int64), 0)
+    last = numpy.minimum(numpy.ceil(ends).astype(numpy.int64), bins)
+    spans = first < last
+    occupancy = numpy.bincount(first[spans], minlength=bins + 1) - numpy.bincount(last[spans], minlength=bins + 1)
+    counts_array = numpy.cumsum(occupancy[:bins])
     # The gutter is the emptiest strip: a few lines may cross it (a title over both columns),
     # but not the numbers hanging at the left of the right column.
-    fewest = min(counts, default=0)
+    fewest = int(counts_array.min()) if bins else 0
     if fewest > 0.15 * len(lines):
         return None
+    counts = counts_array.tolist()
     allowed = fewest + max(1, int(0.03 * len(lines)))
     best, run_start = (0, 0), None
     for i, count in enumerate(counts):

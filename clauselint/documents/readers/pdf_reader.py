@@ -1,7 +1,8 @@
 """Reading a PDF contract into paragraph blocks.
 
-Engine: pypdfium2 (PDFium). Per page it gives the text, each word's box and angle (three calls
-per word) and the ruled lines drawn on the page; `pdf_layout` rebuilds paragraphs from those.
+Engine: pypdfium2 (PDFium). Per page it gives the text, each word's box (two calls per word), the
+text's angle (one call per line) and the ruled lines drawn on the page; `pdf_layout` rebuilds
+paragraphs from those.
 pdfplumber would give the same words at ~20x the time and far more memory, so it is not used.
 PDFium is not thread-safe: read PDFs in one thread per process (batches use processes).
 
@@ -178,7 +179,10 @@ def _turn_rule(turn: int, rule: tuple[float, float, float, float]) -> tuple[floa
 def _words(textpage, raw, box: tuple[float, float, float, float]) -> tuple[int, list[Word]]:
     """(turn, words): the words set in the page's main direction, in the frame where they read
     left to right. Words at other angles (a diagonal watermark, a margin note) are left out, and
-    so are words whose middle lies outside the visible page `box` (left, bottom, right, top)."""
+    so are words whose middle lies outside the visible page `box` (left, bottom, right, top).
+
+    This is the reader's hot loop (two PDFium calls per word), so it is written flat: the boxes
+    of a word's first and last characters are read straight from one reused rectangle."""
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
     if count <= 0:
@@ -189,14 +193,7 @@ def _words(textpage, raw, box: tuple[float, float, float, float]) -> tuple[int, 
     spans = [match.span() for match in _WORD.finditer(text)]
     if not spans:
         return 0, []
-    turns = []  # quarter turns of each word, -1 when it is set at a slant
-    for start, _ in spans:
-        angle = raw.FPDFText_GetCharAngle(handle, start)
-        if angle < 0:  # PDFium cannot tell
-            turns.append(0)
-            continue
-        quarters = round(angle / _QUARTER)
-        turns.append(quarters % 4 if abs(angle - quarters * _QUARTER) < 0.02 else -1)
+    turns = _word_turns(handle, raw, text, spans)
     tally = [0, 0, 0, 0]
     for turn in turns:
         if turn >= 0:
@@ -204,34 +201,101 @@ def _words(textpage, raw, box: tuple[float, float, float, float]) -> tuple[int, 
     main = max(range(4), key=tally.__getitem__)
     chars = _CharBoxes(handle, raw, main)
     left, right, low, high = _turned(main, *box)
-    words = []
+    # the page box widened by the 1-point slack a word's middle may overhang it
+    left, right, low, high = left - 1, right + 1, low - 1, high + 1
+    get, ref, rect = chars.get, chars.ref, chars.rect
+    upright = main == 0
+    clean_word, is_note_reference = pdf_text.clean_word, pdf_text.is_note_reference
+    isfinite = math.isfinite
+    words: list[Word] = []
+    append = words.append
     for (start, end), turn in zip(spans, turns):
         if turn != main:
             continue
-        first = chars.box(start)
-        last = chars.box(end - 1) if end - 1 > start else first
-        if first is None or last is None:
+        if not get(handle, start, ref):
             continue
-        x0, _, bottom, top = first
-        x1 = last[1]
+        if upright:
+            x0, bottom, top = rect.left, rect.bottom, rect.top
+        else:
+            x0, _, bottom, top = _turned(main, rect.left, rect.bottom, rect.right, rect.top)
+        if end - 1 > start:
+            if not get(handle, end - 1, ref):
+                continue
+            if upright:
+                x1, last_bottom, last_top = rect.right, rect.bottom, rect.top
+            else:
+                _, x1, last_bottom, last_top = _turned(main, rect.left, rect.bottom, rect.right, rect.top)
+        else:
+            x1 = rect.right if upright else _turned(main, rect.left, rect.bottom, rect.right, rect.top)[1]
+            last_bottom, last_top = bottom, top
         height = top - bottom
-        if not (x1 >= x0 and height >= MIN_TEXT_HEIGHT and math.isfinite(x0 + x1 + height)):
+        if not (x1 >= x0 and height >= MIN_TEXT_HEIGHT and isfinite(x0 + x1 + height)):
             continue  # no box, or print too small to read: what a reviewer cannot read is not read
-        if not (bottom - 0.5 * height < (last[2] + last[3]) / 2 < top + 0.5 * height):
+        if not (bottom - 0.5 * height < (last_bottom + last_top) / 2 < top + 0.5 * height):
             # first and last characters are not on one line: place it by its characters
-            words.extend(_split_word(chars, text, start, end))
+            for word in _split_word(chars, text, start, end):
+                if (word.top - word.bottom >= MIN_TEXT_HEIGHT and left <= (word.x0 + word.x1) / 2 <= right
+                        and low <= (word.bottom + word.top) / 2 <= high):
+                    append(word)
             continue
-        if last[3] - last[2] < 0.8 * height and last[2] > bottom + 0.15 * height:
+        if last_top - last_bottom < 0.8 * height and last_bottom > bottom + 0.15 * height:
             # ends in a raised note reference ("surveillance¹"): the word without it; its box
             # keeps the mark's room so that text touching the mark touches the word
             cut = _superscript_start(chars, start, end, height)
-            if cut is not None and pdf_text.is_note_reference(text[cut:end]):
+            if cut is not None and is_note_reference(text[cut:end]):
                 end = cut
-        word = pdf_text.clean_word(text[start:end])
+        if not (left <= (x0 + x1) / 2 <= right and low <= (bottom + top) / 2 <= high):
+            continue  # outside the visible page
+        word = text[start:end]
+        if not word.isascii():
+            word = clean_word(word)
         if word:
-            words.append(Word(word, x0, x1, bottom, top))
-    return main, [w for w in words if w.top - w.bottom >= MIN_TEXT_HEIGHT
-                  and left - 1 <= (w.x0 + w.x1) / 2 <= right + 1 and low - 1 <= (w.bottom + w.top) / 2 <= high + 1]
+            append(Word(word, x0, x1, bottom, top))
+    return main, words
+
+
+def _word_turns(handle, raw, text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Each word's quarter turns (-1 when it is set at a slant), asked of PDFium once per line
+    where the line's first and last words agree (text at another angle is set as lines of its
+    own), word by word on a line whose ends disagree or are slanted."""
+    angle_of = _unchecked(raw.FPDFText_GetCharAngle)
+
+    def turn_at(index: int) -> int:
+        angle = angle_of(handle, index)
+        if angle < 0:  # PDFium cannot tell
+            return 0
+        quarters = round(angle / _QUARTER)
+        return quarters % 4 if abs(angle - quarters * _QUARTER) < 0.02 else -1
+
+    turns: list[int] = []
+    total = len(spans)
+    first = 0
+    while first < total:
+        line_end = text.find("\n", spans[first][0])
+        if line_end < 0:
+            line_end = len(text)
+        last = first
+        while last + 1 < total and spans[last + 1][0] < line_end:
+            last += 1
+        turn = turn_at(spans[first][0])
+        if last == first:
+            turns.append(turn)
+        elif turn >= 0 and turn_at(spans[last][0]) == turn:
+            turns.extend([turn] * (last - first + 1))
+        else:
+            turns.append(turn)
+            turns.extend(turn_at(spans[i][0]) for i in range(first + 1, last + 1))
+        first = last + 1
+    return turns
+
+
+def _unchecked(function):  # noqa: ANN001, ANN202 - a ctypes function pointer
+    """The same PDFium function without ctypes' argument conversion, which costs more than the
+    call itself in the per-word loop. Callers pass exactly what C takes: the handle object,
+    a Python int for an int, ctypes.byref() for a pointer."""
+    fast = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    fast.restype = function.restype
+    return fast
 
 
 class _CharBoxes:
@@ -239,7 +303,7 @@ class _CharBoxes:
 
     def __init__(self, handle, raw, turn: int) -> None:
         self.handle, self.turn = handle, turn
-        self.get = raw.FPDFText_GetLooseCharBox
+        self.get = _unchecked(raw.FPDFText_GetLooseCharBox)
         self.rect = raw.FS_RECTF()
         self.ref = ctypes.byref(self.rect)
 
