@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from clauselint.documents.assemble import assemble
-from clauselint.documents.model import Document, Extraction, RawBlock
+from clauselint.documents.model import TABLE_CELL_SEPARATOR, Document, Extraction, Part, RawBlock
 from clauselint.engine import evaluate_pack
 from clauselint.library import LIBRARY_ROOT
 
@@ -34,8 +34,9 @@ def load_examples(pack: str, root: Path = LIBRARY_ROOT) -> list[Example]:
 
 
 def example_document(text: str) -> Document:
-    """Each non-empty line of an example is one paragraph of the contract."""
-    blocks = tuple(RawBlock(text=line.strip()) for line in text.splitlines() if line.strip())
+    """Each non-empty line of an example is one paragraph of the contract; a line with " | " is a table row."""
+    blocks = tuple(RawBlock(text=line.strip(), part=Part.TABLE if TABLE_CELL_SEPARATOR in line else Part.BODY)
+                   for line in text.splitlines() if line.strip())
     return assemble("example.txt", Extraction(format="text", blocks=blocks, pages=None))
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from clauselint.documents.definitions import find_defined_terms, find_parties, find_title
 from clauselint.documents.labels import SectionState, advance, split_label
-from clauselint.documents.model import BLOCK_SEPARATOR, Block, Document, Extraction, Part, RawBlock
+from clauselint.documents.model import BLOCK_SEPARATOR, TABLE_CELL_SEPARATOR, Block, Document, Extraction, Part, RawBlock
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 _ALL_CAPS_HEADING = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
@@ -24,6 +25,7 @@ def assemble(path: str, extraction: Extraction) -> Document:
     offset = 0
     styled = extraction.format in STYLED_FORMATS
     prefix: str | None = None  # "Schedule 3" once the contract's schedules begin
+    column_heads: tuple[tuple[bool, int], ...] | None = None  # (heading is modal, its block) per column of this table
     for raw in extraction.blocks:
         text = " ".join(raw.text.split())
         if not text:
@@ -33,10 +35,29 @@ def assemble(path: str, extraction: Extraction) -> Document:
             before = blocks[-1]
             block = Block(index=index, text=text, part=before.part, file=raw.file or path, page=raw.page, section=before.section,
                           label=None, heading_path=before.heading_path, depth=before.depth, lead_in=before.lead_in,
-                          is_heading=False, start=offset, end=offset + len(text), page_breaks=_shift_breaks(raw, text))
+                          is_heading=False, start=offset, end=offset + len(text), page_breaks=_shift_breaks(raw, text), ocr=raw.ocr)
             blocks.append(block)
             offset = block.end + len(BLOCK_SEPARATOR)
             continue
+        if raw.part is Part.TABLE:
+            cells = text.split(TABLE_CELL_SEPARATOR.strip())
+            cells = [" ".join(cell.split()) for cell in cells]
+            starts_table = not blocks or blocks[-1].part is not Part.TABLE
+            if starts_table:
+                modal = _modal_columns(cells)
+                column_heads = None
+                if len(cells) > 1 and any(modal):  # "You can | You can't": the heading governs its column
+                    heads = [_cell_block(cell, raw, path, prefix, state, headings, None) for cell in cells]
+                    placed, offset = _append_cells(blocks, heads, offset)
+                    column_heads = tuple((m, b.index) for m, b in zip(modal, placed, strict=True))
+                    continue
+            elif column_heads and len(cells) == len(column_heads):
+                row = [_cell_block(cell, raw, path, prefix, state, headings, head if is_modal else None)
+                       for cell, (is_modal, head) in zip(cells, column_heads, strict=True)]
+                _, offset = _append_cells(blocks, row, offset)
+                continue
+        else:
+            column_heads = None
         label = raw.label
         if label is None and raw.part in (Part.BODY, Part.TEXTBOX, Part.TABLE):
             label, text = split_label(text)
@@ -84,6 +105,7 @@ def assemble(path: str, extraction: Extraction) -> Document:
             start=offset,
             end=offset + len(text),
             page_breaks=_shift_breaks(raw, text),
+            ocr=raw.ocr,
         )
         blocks.append(block)
         offset = block.end + len(BLOCK_SEPARATOR)
@@ -97,6 +119,36 @@ def assemble(path: str, extraction: Extraction) -> Document:
         parties=find_parties(frozen),
         defined_terms=find_defined_terms(frozen),
     )
+
+
+_MODAL_HEADING = re.compile(
+    r"\b(?:can'?t|can ?not|cannot|must ?not|mustn'?t|may ?not|not permitted|not allowed|prohibited|forbidden|banned|"
+    r"don'?t|do not|never|restricted|excluded|off[- ]limits)\b", re.IGNORECASE)
+
+
+def _modal_columns(cells: list[str]) -> list[bool]:
+    """Which column headings forbid what sits under them ("You can't", "Prohibited uses")."""
+    return [0 < len(cell.split()) <= 6 and bool(_MODAL_HEADING.search(cell)) for cell in cells]
+
+
+def _cell_block(text: str, raw: RawBlock, path: str, prefix: str | None, state: SectionState,
+                headings: list[tuple[int, str]], lead_in: int | None) -> Block:
+    """One cell of a table whose headings govern their columns: a block of its own, led in by its heading."""
+    return Block(index=-1, text=text, part=Part.TABLE, file=raw.file or path, page=raw.page,
+                 section=_with_prefix(prefix, state.citation()), label=None, heading_path=tuple(t for _, t in headings),
+                 depth=state.depth + 0.5, lead_in=lead_in, is_heading=False, start=0, end=0, ocr=raw.ocr)
+
+
+def _append_cells(blocks: list[Block], cells: list[Block], offset: int) -> tuple[list[Block], int]:
+    """Append the non-empty cells with their indices and offsets laid end to end; returns them and the next offset."""
+    placed = []
+    for cell in cells:
+        block = replace(cell, index=len(blocks), start=offset, end=offset + len(cell.text))
+        if cell.text:
+            blocks.append(block)
+            offset = block.end + len(BLOCK_SEPARATOR)
+        placed.append(block)
+    return placed, offset
 
 
 def _with_prefix(prefix: str | None, citation: str | None) -> str | None:

@@ -14,7 +14,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from clauselint.documents.assemble import assemble
 from clauselint.documents.errors import ReadError
@@ -89,8 +89,6 @@ def parse_document(data: bytes, name: str, limits: ReadLimits = ReadLimits(), fm
     if len(blocks) > limits.max_blocks:
         raise _too_much_text(name, f"{len(blocks):,} paragraphs", limits)
     document = assemble(name, Extraction(extraction.format, blocks, extraction.pages))
-    if any(block.ocr for block in blocks):
-        document = _carry_ocr_flags(document, blocks)
     if not document.blocks:
         raise ReadError("empty-document", f"{name}: the file contains no text; check that this is the right file")
     return document
@@ -114,17 +112,6 @@ def _extract(fmt: str, data: bytes, name: str, limits: ReadLimits) -> Extraction
     from clauselint.documents.readers.text_reader import read_text
 
     return read_text(data, name, markdown=fmt == "markdown")
-
-
-def _carry_ocr_flags(document: Document, raw_blocks: tuple[RawBlock, ...]) -> Document:
-    """The document with each block read by OCR marked so, as its raw block is.
-
-    `assemble` makes one block of each raw block with text, in order, but does not carry the flag."""
-    kept = [raw for raw in raw_blocks if raw.text.split()]
-    if len(kept) != len(document.blocks):
-        return document
-    blocks = tuple(replace(block, ocr=True) if raw.ocr and not block.ocr else block for block, raw in zip(document.blocks, kept))
-    return replace(document, blocks=blocks)
 
 
 def _too_much_text(name: str, what: str, limits: ReadLimits) -> ReadError:
