@@ -82,14 +82,30 @@ class UnitView:
                 and mark.end < len(tokens) and tokens[mark.end] in CATEGORY_NOUNS)
 
     def marks(self, prefix: str) -> list[Mark]:
-        """Marks whose label starts with `prefix`; memoised, as checks ask the same few prefixes."""
+        """Marks whose label is `prefix` or continues it at a ':' ('concept:law-enforcement:' finds every
+        concept of that rule, 'concept:x:people' not 'concept:x:people_finding'); in unit order."""
         found = self._by_prefix.get(prefix)
         if found is None:
-            found = [m for m in self.unit.marks if m.label.startswith(prefix)]
-            if prefix.startswith("concept:"):
+            found = self._index.get(prefix, [])
+            if found and prefix.startswith("concept:"):
                 found = self._unshadowed(found, prefix.split(":")[1])
             self._by_prefix[prefix] = found
         return found
+
+    @cached_property
+    def _index(self) -> dict[str, list[Mark]]:
+        """Every mark under each whole-component prefix of its label, built once: checks ask a unit
+        dozens of questions, and most units answer none of them."""
+        index: dict[str, list[Mark]] = {}
+        for mark in self.unit.marks:
+            label = mark.label
+            cut = label.find(":")
+            while cut >= 0:
+                index.setdefault(label[:cut], []).append(mark)
+                index.setdefault(label[:cut + 1], []).append(mark)
+                cut = label.find(":", cut + 1)
+            index.setdefault(label, []).append(mark)
+        return index
 
     def _unshadowed(self, concepts: list[Mark], rule: str) -> list[Mark]:
         """'immigration status' names an attribute, not an authority: a rule's not_concepts hide the words inside them."""
