@@ -64,7 +64,7 @@ def expand_paths(paths: Iterable[str], exclude: Sequence[str] = (), base: str | 
     out: dict[str, str] = {}
     for path in paths:
         if os.path.isdir(path):
-            found = _walk(path, exclude, base)
+            found = _walk(path, exclude, base) or [path]  # an empty folder gets its own error row, not silence
         elif not os.path.exists(path) and any(c in path for c in GLOB_CHARS):
             matches = sorted(glob.glob(path, recursive=True))
             found = [f for m in matches for f in (_walk(m, exclude, base) if os.path.isdir(m) else [m])

@@ -245,3 +245,15 @@ def test_the_progress_bar_shows_only_on_a_terminal() -> None:
             bar(done, 3, FileResult(path=f"{done}.txt", bundle=(f"{done}.txt",)))
         bar.close()
         assert bool(stream.getvalue()) is shown
+
+
+def test_an_empty_folder_in_a_batch_gets_an_error_row_and_the_rest_are_linted(tmp_path: Path) -> None:
+    empty = tmp_path / "signed-2025"
+    empty.mkdir()
+    good = SAMPLES / "docx" / "us-saas-brenwick-access.docx"
+    paths = expand_paths([str(empty), str(good)])
+    assert paths == [str(empty), str(good)]
+    results = {result.path: result for result in lint(paths).results}
+    assert results[str(empty)].error is not None and results[str(empty)].error.code == "is-a-directory"
+    assert "no contract files" in results[str(empty)].error.message
+    assert results[str(good)].error is None and results[str(good)].findings

@@ -14,7 +14,8 @@ import unicodedata
 ERROR_CODES: dict[str, str] = {
     "not-found": "no such file (or a symbolic-link loop): check the path",
     "permission-denied": "the file cannot be opened: check its access rights, or copy it somewhere you can read it",
-    "is-a-directory": "a folder was given where a file was expected (for example with --with): name the file",
+    "is-a-directory": "a folder was given where a file was expected (for example with --with), or a folder holds no "
+                      "contract files: name the file",
     "not-a-contract-format": "not a DOCX, PDF, HTML, Markdown or text file (an image, spreadsheet, e-mail or archive?): "
                              "export the contract itself as DOCX or PDF",
     "unsupported-legacy-doc": "a Word 97-2003 .doc, RTF, Word XML or OpenDocument (.odt) file: open it in Word or "

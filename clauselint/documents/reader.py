@@ -186,8 +186,8 @@ def read_file_bytes(name: str, max_bytes: int) -> bytes:
     link loop, and reads no more than the limit whatever size the file claims."""
     try:
         if os.path.isdir(name):
-            raise ReadError("is-a-directory", f"{name}: is a folder, not a file; name the file (a folder is linted "
-                                              "file by file when given as a FILE argument)")
+            raise ReadError("is-a-directory", f"{name}: a folder with no contract files in it (DOCX, PDF, HTML, Markdown "
+                                              "or text); check the path, or name the files")
         descriptor = os.open(name, _OPEN_FLAGS)
     except ReadError:
         raise
