@@ -27,7 +27,7 @@ _RULE_KEYS = {
     "conditions_satisfy", "ignore_when", "not_concepts", "partial", "accept", "messages", "restrictions_of", "duties",
     "references", "conflicts", "consequences", "triggers", "references_from", "local_references",
     "policy_references", "topic", "waivers", "not_duties", "baseline_keywords", "generic", "not_cessation",
-    "examples", "rights", "provider_commitments", "counterparty_commitments", "provider_rights", "conflict_reason", "softened",
+    "examples", "rights", "provider_commitments", "counterparty_commitments", "provider_rights", "conflict_reason", "softened", "publication",
 }
 
 

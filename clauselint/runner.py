@@ -56,15 +56,17 @@ class LintOptions:
 
 # ----------------------------------------------------------------------------------- finding files
 
-def expand_paths(paths: Iterable[str], exclude: Sequence[str] = (), base: str | os.PathLike[str] = ".") -> list[str]:
+def expand_paths(paths: Iterable[str], exclude: Sequence[str] = (), base: str | os.PathLike[str] = ".",
+                 keep_empty_folders: bool = False) -> list[str]:
     """Files as given; folders walked recursively and globs expanded, in a stable order, without repeats.
 
     `exclude` patterns (fnmatch, relative to `base`) skip files found in folders or by globs; a file
-    named explicitly is always linted."""
+    named explicitly is always linted. With `keep_empty_folders`, a folder holding no contract is kept
+    (it becomes an error row of the batch rather than vanishing)."""
     out: dict[str, str] = {}
     for path in paths:
         if os.path.isdir(path):
-            found = _walk(path, exclude, base) or [path]  # an empty folder gets its own error row, not silence
+            found = _walk(path, exclude, base) or ([path] if keep_empty_folders else [])
         elif not os.path.exists(path) and any(c in path for c in GLOB_CHARS):
             matches = sorted(glob.glob(path, recursive=True))
             found = [f for m in matches for f in (_walk(m, exclude, base) if os.path.isdir(m) else [m])
@@ -214,7 +216,7 @@ def lint(paths: Sequence[str] | str, *, with_files: Sequence[str] = (), packs: S
         _check_model(settings.model)
     if isinstance(paths, str):
         paths = [paths]
-    files = expand_paths(paths, settings.exclude, settings.base)
+    files = expand_paths(paths, settings.exclude, settings.base, keep_empty_folders=True)
     tasks = [tuple([*files, *with_files])] if with_files else [(path,) for path in files]
     options = LintOptions(packs=tuple(settings.packs), limits=settings.limits, extra_library=tuple(settings.libraries),
                           model=settings.model, parties=tuple(sorted(settings.parties.items())), keep_documents=keep_documents)

@@ -251,8 +251,9 @@ def test_an_empty_folder_in_a_batch_gets_an_error_row_and_the_rest_are_linted(tm
     empty = tmp_path / "signed-2025"
     empty.mkdir()
     good = SAMPLES / "docx" / "us-saas-brenwick-access.docx"
-    paths = expand_paths([str(empty), str(good)])
+    paths = expand_paths([str(empty), str(good)], keep_empty_folders=True)
     assert paths == [str(empty), str(good)]
+    assert expand_paths([str(empty), str(good)]) == [str(good)]
     results = {result.path: result for result in lint(paths).results}
     assert results[str(empty)].error is not None and results[str(empty)].error.code == "is-a-directory"
     assert "no contract files" in results[str(empty)].error.message

@@ -38,12 +38,12 @@ PLACEHOLDERS = {"customer", "provider", "offering"}
 
 # Share of each rule's examples the engine gets right (a ratchet: raise, never lower).
 FLOORS = {
-    "sfp-4.1": {"lethal-use": 1.0, "government-surveillance": 0.95, "law-enforcement": 1.0,
+    "sfp-4.1": {"lethal-use": 0.98, "government-surveillance": 0.96, "law-enforcement": 0.97,
                 "compliance-obligation": 0.97, "cessation-on-breach": 1.0},
-    "eu-ai-act-art5": {"manipulative-techniques": 0.96, "exploiting-vulnerabilities": 0.88, "social-scoring": 0.96,
-                       "crime-risk-profiling": 1.0, "facial-image-scraping": 0.91, "emotion-recognition": 0.96,
-                       "biometric-categorisation": 1.0, "realtime-biometric-identification": 0.92},
-    "sfp-oversight": {"know-your-customer": 1.0, "independent-evaluation": 0.95},
+    "eu-ai-act-art5": {"manipulative-techniques": 0.96, "exploiting-vulnerabilities": 0.88, "social-scoring": 1.0,
+                       "crime-risk-profiling": 1.0, "facial-image-scraping": 0.88, "emotion-recognition": 0.88,
+                       "biometric-categorisation": 0.93, "realtime-biometric-identification": 0.91},
+    "sfp-oversight": {"know-your-customer": 0.89, "independent-evaluation": 0.9},
 }
 MIN_EXAMPLES_PER_RULE = 20
 # Rules whose own suggested language the engine cannot yet recognise (a shrinking list).

@@ -128,7 +128,7 @@ def _prohibition_alternative(view: UnitView, rule: Rule, groups: list[str], boun
 def _is_use_permission(view: UnitView, concept, governor: Governor) -> bool:
     if governor.mark is None:
         return governor.kind == "permit"  # a definition an operative clause permits
-    if governor.kind == "excepted" or governor.mark.label in ("mod:define", "mod:permit_after"):
+    if governor.kind == "excepted" or governor.mark.label in ("mod:define", "mod:permit_after") or view.heads_a_row(governor.mark):
         return True
     low, high = sorted((governor.mark.start, concept.start))
     return view.has_use_verb(low, max(high, governor.mark.end)) or view.has_use_verb(governor.mark.start, governor.mark.end + 1)
@@ -150,14 +150,19 @@ def _qualify(view: UnitView, rule: Rule, items: list[tuple]) -> UnitVerdict:
     return UnitVerdict(Status.PRESENT)
 
 
+def covered_members(view: UnitView, rule: Rule, item: dict) -> set[str]:
+    """The members of a coverage set this unit names."""
+    prefix = f"cover:{rule.id}:{item['id']}:"
+    return {mark.label[len(prefix):] for mark in view.marks(prefix)}
+
+
 def _covers_only_some(view: UnitView, rule: Rule, item: dict) -> bool:
     """The ban names some members of a set the rule needs whole ("the internet" but not "CCTV").
 
     A member named `all` stands for the whole set ("special category data"); a ban naming none of
     them is general and so not narrowed.
     """
-    prefix = f"cover:{rule.id}:{item['id']}:"
-    named = {mark.label[len(prefix):] for mark in view.marks(prefix)}
+    named = covered_members(view, rule, item)
     if not named or "all" in named:
         return False
     return bool(set(item["coverage"]) - named - {"all"})
@@ -309,8 +314,13 @@ def right(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None
         verdict = None
         if governor.kind == "prohibit" and governor.subject != "provider":
             softened = next((item for item in rule.spec.get("softened") or () if view.has(f"soft:{rule.id}:{item['id']}")), None)
-            verdict = (UnitVerdict(Status.PARTIAL, reason=softened.get("reason")) if softened  # "... not unreasonably withheld"
-                       else UnitVerdict(Status.CONFLICT, reason=rule.spec.get("conflict_reason")))  # even "without our consent"
+            publishing = any(p.start <= mark.start and mark.end <= p.end for p in view.marks(f"pub:{rule.id}"))
+            if softened:
+                verdict = UnitVerdict(Status.PARTIAL, reason=softened.get("reason"))  # "... not unreasonably withheld"
+            elif not publishing and (qualified := _qualified_right(view, rule, mark, governor)):
+                verdict = qualified  # testing barred save with consent: allowed only with it
+            else:
+                verdict = UnitVerdict(Status.CONFLICT, reason=rule.spec.get("conflict_reason"))  # publication barred, even "without our consent"
         elif governor.kind in ("permit", "unrestricted") and governor.subject != "provider":
             verdict = _qualified_right(view, rule, mark, governor) or UnitVerdict(Status.PRESENT)
         elif governor.kind == "oblige" and governor.subject and view.has(

@@ -13,6 +13,7 @@ from clauselint.engine.checks import (
     UnitVerdict,
     attachment_refs,
     consequence,
+    covered_members,
     duty,
     prohibition,
     rank,
@@ -63,7 +64,7 @@ def evaluate_pack(documents: tuple[Document, ...], pack_id: str, extra: tuple[st
                 if verdict:
                     found.append(Hit(verdict, unit, operative))
                     term_hits.add(term)
-        hits[rule.id] = _apply_remote_carve_outs(rule, found, views)
+        hits[rule.id] = _combine_coverage(rule, _apply_remote_carve_outs(rule, found, views), words)
     for rule in pack.rules:
         if rule.check == "prohibition":
             continue
@@ -72,6 +73,22 @@ def evaluate_pack(documents: tuple[Document, ...], pack_id: str, extra: tuple[st
         hits[rule.id] = [Hit(v, view.unit) for view in views if (v := check(view, rule, context))]
     notes = _unprovided_references(documents)
     return tuple(_finding(pack, rule, hits.get(rule.id, []), documents, notes) for rule in pack.rules)
+
+
+def _combine_coverage(rule: Rule, found: list[Hit], words: Words) -> list[Hit]:
+    """Bans that each name part of a set ('not at work'; 'not in schools') together cover it whole."""
+    items = [item for item in rule.spec.get("partial") or () if item.get("coverage")]
+    for item in items:
+        narrowed = [hit for hit in found if hit.verdict.status is Status.PARTIAL and hit.verdict.reason == item.get("reason")]
+        if not narrowed:
+            continue
+        named: set[str] = set()
+        for hit in found:
+            if hit.verdict.status in (Status.PRESENT, Status.PARTIAL):
+                named |= covered_members(UnitView(hit.unit, words), rule, item)
+        if "all" in named or not set(item["coverage"]) - named - {"all"}:
+            found = [Hit(UnitVerdict(Status.PRESENT), hit.unit, hit.operative) if hit in narrowed else hit for hit in found]
+    return found
 
 
 def _apply_remote_carve_outs(rule: Rule, found: list[Hit], views: list[UnitView]) -> list[Hit]:
@@ -220,13 +237,18 @@ def _attachment_blocks(ref: str, documents: tuple[Document, ...], parsed: list[P
 
 _USE_WORDS = ("use", "uses", "purpose", "purposes", "permitted", "authorised", "authorized", "application", "applications", "activity", "activities", "conduct",
               "field", "practice", "practices", "case", "cases")
+_NOT_ACTIVITIES = frozenset({"offering", "offerings", "listing", "listings", "hosting", "pricing", "billing", "building", "training",
+                             "setting", "settings", "recording", "recordings", "rating", "ranking", "meeting", "opening", "filing",
+                             "marketing", "onboarding", "holding", "housing", "drawing", "drawings", "funding", "thing", "everything",
+                             "anything", "nothing", "something", "wording", "reading", "heading", "headings", "mapping"})
 _RESTRICTIVE = ("restricted", "prohibited", "excluded", "forbidden", "banned", "unauthorised", "unauthorized", "impermissible")
 
 
 def _names_a_use(term: str) -> bool:
     """Only terms that name uses ('Prohibited Use', 'Excluded Field of Use') carry a ban into their definition."""
     words = term.lower().split()
-    return bool(words) and (words[-1] in _USE_WORDS or any(w in _RESTRICTIVE for w in words))
+    activity = words and words[-1].endswith("ing") and words[-1] not in _NOT_ACTIVITIES  # "Untargeted Image Harvesting"
+    return bool(words) and (words[-1] in _USE_WORDS or bool(activity) or any(w in _RESTRICTIVE for w in words))
 
 
 def _descends(item: ParsedBlock, ancestor: int, by_block: dict) -> bool:

@@ -67,6 +67,7 @@ def phrase_table(pack: Pack) -> dict[str, set[str]]:
         add(f"trigger:{rule.id}", spec.get("triggers"))
         add(f"notcess:{rule.id}", spec.get("not_cessation"))
         add(f"right:{rule.id}", spec.get("rights"))
+        add(f"pub:{rule.id}", spec.get("publication"))
         for item in spec.get("softened") or ():
             add(f"soft:{rule.id}:{item['id']}", item.get("phrases"))
         add(f"commit:{rule.id}", spec.get("provider_commitments"))

@@ -20,7 +20,8 @@ STATUS_ADJECTIVES = frozenset({"prohibited", "restricted", "permitted", "exclude
 CATEGORY_NOUNS = frozenset({"use", "uses", "purpose", "purposes", "application", "applications", "activity", "activities",
                             "conduct", "content", "party", "parties", "person", "persons", "countries", "users", "user",
                             "field", "fields", "practice", "practices", "use-cases", "cases", "customers", "territory"})
-PASSIVE_STEMS = ("prohibit", "forbid", "permit", "allow", "authori", "ban", "barred", "disallow", "restrict", "licen", "exclu", "approv", "avail")
+PASSIVE_STEMS = ("prohibit", "forbid", "permit", "allow", "authori", "ban", "barred", "disallow", "restrict", "licen", "exclu", "approv", "avail",
+                 "off", "out")  # "... is strictly off-limits", "... is out of bounds"
 SUBJECT_WINDOW = 10
 MEANS_NOUN_BEFORE = frozenset({"any", "by", "other", "all", "no", "electronic", "automated", "automatic", "technical",
                                "reasonable", "lawful", "unlawful", "whatever", "appropriate", "such", "similar", "fair",
@@ -76,10 +77,17 @@ class UnitView:
         return before in MEANS_NOUN_BEFORE or after == "of"
 
     def _names_a_category(self, mark: Mark) -> bool:
-        """'Prohibited Uses', 'Restricted Applications': a title or a name, not a modal."""
+        """'Prohibited Uses', 'Restricted Applications': a title or a name, not a modal - unless it heads a
+        table row ('Authorised Use | Battlefield target identification'), which grants or bars what follows."""
         tokens = self.unit.tokens
         return (mark.end - mark.start == 1 and tokens[mark.start] in STATUS_ADJECTIVES
-                and mark.end < len(tokens) and tokens[mark.end] in CATEGORY_NOUNS)
+                and mark.end < len(tokens) and tokens[mark.end] in CATEGORY_NOUNS and not self.heads_a_row(mark))
+
+    def heads_a_row(self, mark: Mark) -> bool:
+        """The mark and one noun make the first cell of a table row: 'Permitted Purpose | ...'."""
+        tokens = self.unit.tokens
+        return (mark.start == self.unit.own_start and mark.end + 1 < len(tokens) and tokens[mark.end] in CATEGORY_NOUNS
+                and tokens[mark.end + 1] == "|")
 
     def marks(self, prefix: str) -> list[Mark]:
         """Marks whose label is `prefix` or continues it at a ':' ('concept:law-enforcement:' finds every
@@ -168,6 +176,8 @@ class UnitView:
         left = [m for m in self.modals if start <= m.start and m.end <= pos and not (m.start < item_start and m.start > self.colon_at(pos))]
         for mark in reversed(left):
             kind = mark.label[4:]
+            if kind in ("permit", "permit_after") and self.heads_a_row(mark):
+                return Governor("permit", mark, None)  # 'Authorised Use | ...'
             if kind in ("condition", "permit_after"):
                 continue
             if kind in ("oblige", "permit") and self.in_relative_clause(mark):
@@ -287,6 +297,9 @@ class UnitView:
         for mark in self.marks(prefix):
             if start - before <= mark.end and mark.end <= start and mark.start >= self.clause_start(start):
                 return mark
+            if start - before - 3 <= mark.end <= start and not any(
+                    t in (",", ";", ":") for t in self.unit.tokens[mark.end:start]) and mark.start >= self.clause_start(start):
+                return mark  # "any unlawful use of the Services by law-enforcement agencies"
             if end <= mark.start and mark.end <= min(clause_end, end + after):
                 return mark
             if end <= mark.start and mark.end <= clause_end and (self._opens_relative_clause(mark.start)
