@@ -60,7 +60,7 @@ def connect(scheduler: str, workers: int) -> Iterator[Any]:
                     dask.config.set({**_LOCAL_CONFIG, "temporary-directory": scratch}):
                 try:
                     cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                                       dashboard_address="127.0.0.1:0", local_directory=scratch, silence_logs=logging.ERROR)
+                                                       dashboard_address="127.0.0.1:0", local_directory=scratch, silence_logs=logging.CRITICAL)
                 except Exception as error:  # noqa: BLE001 - one line, whatever failed
                     raise EngineError(f"cannot start a local Dask cluster ({one_line(str(error), 200)})") from None
                 with cluster, distributed.Client(cluster, set_as_default=False) as client:
@@ -79,10 +79,11 @@ def connect(scheduler: str, workers: int) -> Iterator[Any]:
 
 @contextlib.contextmanager
 def _quiet_dask_logs() -> Iterator[None]:
-    """Dask's own warnings (a worker restarted, a slow event loop) are not the audit's output."""
+    """Dask's own warnings and shutdown noise (a worker restarted, a heartbeat to a scheduler that has
+    already closed) are not the audit's output: a file that fails comes back as its own error line."""
     logger = logging.getLogger("distributed")
     level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
