@@ -38,7 +38,7 @@ PLACEHOLDERS = {"customer", "provider", "offering"}
 
 # Share of each rule's examples the engine gets right (a ratchet: raise, never lower).
 FLOORS = {
-    "sfp-4.1": {"lethal-use": 0.98, "government-surveillance": 0.96, "law-enforcement": 0.97,
+    "sfp-4.1": {"lethal-use": 0.98, "government-surveillance": 0.94, "law-enforcement": 0.97,
                 "compliance-obligation": 0.97, "cessation-on-breach": 1.0},
     "eu-ai-act-art5": {"manipulative-techniques": 0.96, "exploiting-vulnerabilities": 0.88, "social-scoring": 1.0,
                        "crime-risk-profiling": 1.0, "facial-image-scraping": 0.88, "emotion-recognition": 0.88,

@@ -12,7 +12,7 @@ from clauselint.examples import load_examples, run_example
 
 FLOORS = {
     "lethal-use": 0.98,
-    "government-surveillance": 0.96,
+    "government-surveillance": 0.94,
     "law-enforcement": 0.97,
     "compliance-obligation": 0.97,
     "cessation-on-breach": 1.0,

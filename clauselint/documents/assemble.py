@@ -10,6 +10,7 @@ from clauselint.documents.labels import SectionState, advance, split_label
 from clauselint.documents.model import BLOCK_SEPARATOR, TABLE_CELL_SEPARATOR, Block, Document, Extraction, Part, RawBlock
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+_ANNOUNCES_LIST = re.compile(r"\b(?:the following|as follows)\b[^.;:]{0,60}[.:]$", re.IGNORECASE)
 _ALL_CAPS_HEADING = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
 STYLED_FORMATS = frozenset({"docx", "html", "markdown"})
 ATTACHMENT_HEADING = re.compile(r"^(schedule|exhibit|annex|appendix|attachment|addendum)\s+([a-z0-9]{1,3})\b", re.IGNORECASE)
@@ -83,8 +84,8 @@ def assemble(path: str, extraction: Extraction) -> Document:
             lead_in = open_lead_ins[-1][0] if open_lead_ins and is_item else None
             if not is_item and heading_level is None:
                 open_lead_ins.clear()
-            if heading_level is None and not _SENTENCE_END.search(text):
-                open_lead_ins.append((index, depth))
+            if heading_level is None and (not _SENTENCE_END.search(text) or _ANNOUNCES_LIST.search(text)):
+                open_lead_ins.append((index, depth))  # "... any of the following acts." announces the items below
             section = _with_prefix(prefix, state.citation())
         if heading_level is not None and raw.part is Part.BODY:
             headings = [(level, title) for level, title in headings if level < heading_level]

@@ -43,6 +43,8 @@ CUSTOMER_WORDS = (
 
 _ROLE_WORDS = frozenset({"customer", "licensee", "client", "reseller", "distributor", "buyer", "purchaser", "subscriber",
                          "sublicensee", "recipient", "user", "you", "provider", "licensor", "supplier", "vendor", "seller"})
+_TITLED_ATTACHMENT = re.compile(r"^(schedule|exhibit|annex|annexure|appendix|attachment)\s+([A-Z0-9]{1,3})\s*[-–—:.]\s*([A-Z][A-Za-z ]{2,60})$",
+                                re.IGNORECASE)
 _CAPS_NAME = re.compile(r"^[A-Z][A-Z0-9&.'\-]+(?:\s+[A-Z0-9&.'\-]+){1,6}$")  # 'BALTIC GATE SYSTEMS OU'
 EITHER_SIDE = frozenset({"developer", "contractor", "consultant", "operator"})
 _UNNAMED_PARTY = re.compile(r"(?i)\b(?:between|and|to)\s+(?:the|any|each)\s+(?:person|persons|entity|organi[sz]ation|individual|business|company|customer|"
@@ -72,6 +74,11 @@ def find_defined_terms(blocks: Sequence[Block]) -> tuple[DefinedTerm, ...]:
         for match in _INLINE.finditer(block.text):
             term = match.group(1).strip()
             seen.setdefault(term.lower(), DefinedTerm(term=term, block=block.index, definition=block.text))
+        titled = _TITLED_ATTACHMENT.match(block.text)
+        if titled:  # "Schedule 5 - Excluded Fields": the title names the schedule ("shall not ... in the Excluded Fields")
+            term = titled.group(3).strip()
+            for name in (term, term[:-1]) if term.endswith("s") else (term,):  # "any Excluded Field"
+                seen.setdefault(name.lower(), DefinedTerm(term=name, block=block.index, definition=block.text))
     return tuple(seen.values())
 
 

@@ -141,7 +141,7 @@ def _words(compiled: CompiledPack, documents: tuple[Document, ...]) -> Words:
         negators=lists["negators"], not_negators=lists["not_negators"], use_verbs=lists["use_verbs"],
         provider=frozenset(w for w in provider if " " not in w),
         counterparty=frozenset(w for w in counterparty if " " not in w) | {"party", "person", "third", "anyone", "nobody"},
-        relative=lists["relative_markers"], unrestrict=lists["unrestrict_verbs"],
+        relative=lists["relative_markers"], unrestrict=lists["unrestrict_verbs"], openers=lists["negating_openers"],
     )
 
 

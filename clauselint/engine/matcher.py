@@ -95,4 +95,5 @@ def compile_pack(pack_id: str, extra: tuple[str, ...] = (), model: str | None = 
     words = {key: frozenset(str(v).lower() for v in pack.modality.get(key, ())) for key in
              ("negators", "use_verbs", "provider_subjects", "counterparty_subjects", "relative_markers", "unrestrict_verbs")}
     words["not_negators"] = frozenset(str(v).lower() for v in pack.modality.get("not_negators", ()))
+    words["negating_openers"] = frozenset(str(v).lower() for v in pack.modality.get("negating_openers", ()))
     return CompiledPack(pack=pack, matcher=matcher, nlp=nlp, word_lists=words)

@@ -44,6 +44,7 @@ class Words:
     counterparty: frozenset[str]
     relative: frozenset[str]
     unrestrict: frozenset[str] = frozenset()
+    openers: frozenset[str] = frozenset()  # "in no case": negates a later modal in the clause
 
 
 class UnitView:
@@ -257,7 +258,13 @@ class UnitView:
 
     def _negated(self, mark: Mark, pos: int) -> bool:
         tokens = self.unit.tokens
-        start = max(self.clause_start(mark.start), mark.start - NEGATOR_WINDOW)
+        clause = self.clause_start(mark.start)
+        opening = tokens[clause:mark.start]
+        if "neither" in opening and "nor" in opening[opening.index("neither"):]:
+            return True  # "neither it nor any of its affiliates ... will use"
+        if any(phrase in " ".join(opening) for phrase in self.words.openers):
+            return True  # "In no case and under no circumstance ... may THE CLIENT use"
+        start = max(clause, mark.start - NEGATOR_WINDOW)
         text = " ".join(tokens[start:pos])
         if any(phrase in text for phrase in self.words.not_negators):
             text = text
