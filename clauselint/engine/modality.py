@@ -279,6 +279,9 @@ class UnitView:
         if any(word in mark.label for word in ("permit", "allow")) and "not" in self.unit.tokens[mark.start:mark.end]:
             return "counterparty"  # "we do not permit you to" restricts the counterparty
         tokens = self.unit.tokens
+        agent = self._passive_agent(mark)
+        if agent is not None:
+            return agent  # "The Provider's platform shall not be used by the Client ..."
         if mark.start > 0 and tokens[mark.start - 1] in ("and", "or", "nor", "but"):
             # "X shall not instruct the Processor ..., and shall not itself use": a coordinated modal
             # with no subject of its own shares the first one's.
@@ -289,6 +292,21 @@ class UnitView:
             word = tokens[i]
             if word in (";", ":"):
                 break
+            if word in self.words.counterparty:
+                return "counterparty"
+            if word in self.words.provider:
+                return "provider"
+        return None
+
+    def _passive_agent(self, mark: Mark) -> str | None:
+        """The party after 'by' in a passive modal ('shall not be used by the Client')."""
+        tokens = self.unit.tokens
+        end = mark.end
+        if end < len(tokens) and tokens[end - 1] == "be" and tokens[end] in self.words.use_verbs:
+            end += 1  # "shall not be" + "used"
+        if not (tokens[end - 1] in self.words.use_verbs and end < len(tokens) and tokens[end] == "by"):
+            return None
+        for word in tokens[end + 1:end + 4]:
             if word in self.words.counterparty:
                 return "counterparty"
             if word in self.words.provider:
