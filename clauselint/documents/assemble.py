@@ -41,8 +41,7 @@ def assemble(path: str, extraction: Extraction) -> Document:
             offset = block.end + len(BLOCK_SEPARATOR)
             continue
         if raw.part is Part.TABLE:
-            cells = text.split(TABLE_CELL_SEPARATOR.strip())
-            cells = [" ".join(cell.split()) for cell in cells]
+            cells = [" ".join(cell.split()) for cell in text.split(TABLE_CELL_SEPARATOR.strip())]
             starts_table = not blocks or blocks[-1].part is not Part.TABLE
             if starts_table:
                 modal = _modal_columns(cells)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from clauselint.documents.model import Block, DefinedTerm, Part, Party
 
@@ -45,6 +46,8 @@ _ROLE_WORDS = frozenset({"customer", "licensee", "client", "reseller", "distribu
                          "sublicensee", "recipient", "user", "you", "provider", "licensor", "supplier", "vendor", "seller"})
 _TITLED_ATTACHMENT = re.compile(r"^(schedule|exhibit|annex|annexure|appendix|attachment)\s+([A-Z0-9]{1,3})\s*[-–—:.]\s*([A-Z][A-Za-z ]{2,60})$",
                                 re.IGNORECASE)
+# A company or registration number in brackets after a name: "Tidewrack Imaging Pty Ltd (ACN 631 407 295)".
+_REGISTRATION = re.compile(r"\s+\((?:ACN|ABN|CIN|UEN|CVR|company|registered|no\.|number|reg)", re.IGNORECASE)
 _CAPS_NAME = re.compile(r"^[A-Z][A-Z0-9&.'\-]+(?:\s+[A-Z0-9&.'\-]+){1,6}$")  # 'BALTIC GATE SYSTEMS OU'
 EITHER_SIDE = frozenset({"developer", "contractor", "consultant", "operator"})
 _UNNAMED_PARTY = re.compile(r"(?i)\b(?:between|and|to)\s+(?:the|any|each)\s+(?:person|persons|entity|organi[sz]ation|individual|business|company|customer|"
@@ -107,8 +110,7 @@ def find_parties(blocks: Sequence[Block]) -> tuple[Party, ...]:
                 if _strength(defined) > _strength(holder.defined_as or ""):
                     # 'the University' then 'the Licensee': the institution is the one granting the licence
                     flipped = "provider" if role == "customer" else "customer"
-                    parties[parties.index(holder)] = Party(name=holder.name, defined_as=holder.defined_as, role=flipped,
-                                                           aliases=holder.aliases)
+                    parties[parties.index(holder)] = replace(holder, role=flipped)
                 else:
                     role = None
             if all(party.defined_as != defined for party in parties):
@@ -129,7 +131,7 @@ def _entity_opening(text: str, end: int) -> str | None:
     if between:  # 'This Agreement is made between X Pty Ltd (ACN ...) of ...'
         head = head[between.end():]
     head = re.sub(r"^(?:AND|And|and)\s*:?\s+", "", head.strip())
-    head = re.split(r",|\s+\((?:ACN|ABN|CIN|UEN|CVR|company|registered|no\.|number|reg)", head, flags=re.IGNORECASE)[0].strip()
+    head = _REGISTRATION.split(head.split(",")[0])[0].strip()
     if re.search(r"(?i)\bagreement\b", head):
         return None
     if 3 <= len(head) <= 120 and (_ENTITY.search(head) or _CAPS_NAME.match(head)):
@@ -146,7 +148,7 @@ def _roles_from_title(parties: list[Party], title: str | None) -> list[Party]:
     for party in parties:
         word = (party.defined_as or "").lower()
         if party.role == "provider" and word in EITHER_SIDE and re.search(rf"(?i)\b{re.escape(word)}\s+(?:agreement|terms)\b", title):
-            party = Party(name=party.name, defined_as=party.defined_as, role="customer", aliases=party.aliases)
+            party = replace(party, role="customer")
         out.append(party)
     return out
 
@@ -160,8 +162,7 @@ def _roles_by_elimination(parties: list[Party]) -> list[Party]:
         return parties
     known = next(role for role in roles if role)
     other = "provider" if known == "customer" else "customer"
-    return [party if party.role else Party(name=party.name, defined_as=party.defined_as, role=other, aliases=party.aliases)
-            for party in parties]
+    return [party if party.role else replace(party, role=other) for party in parties]
 
 
 def _entity_before(text: str) -> str | None:
@@ -173,7 +174,7 @@ def _entity_before(text: str) -> str | None:
     candidate = re.split(r",\s+(?:a|an|the)\s", candidate)[0].strip(" ,")
     if not _ENTITY.search(candidate) and not re.match(r"^[A-Z][\w&.\-]+(?:\s+[A-Z][\w&.\-,]+){0,6}$", candidate):
         return None
-    return re.split(r"\s+\((?:ACN|ABN|CIN|company|registered|no\.|number|reg)", candidate, flags=re.IGNORECASE)[0][-120:]
+    return _REGISTRATION.split(candidate)[0][-120:]
 
 
 def _strength(defined: str) -> int:

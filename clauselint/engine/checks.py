@@ -13,6 +13,7 @@ from clauselint.findings import Status
 from clauselint.library import Rule
 
 _RANK = {Status.PRESENT: 3, Status.PARTIAL: 2, Status.CONFLICT: 1, Status.MISSING: 0}
+_RIGHT_RANK = {Status.CONFLICT: 3, Status.PARTIAL: 2, Status.PRESENT: 1, Status.MISSING: 0}
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,13 @@ _ATTACHMENT_REF = re.compile(r"\b(schedule|exhibit|annex|appendix|attachment|add
 def section_refs(text: str) -> list[str]:
     refs = []
     for match in _SECTION_REF.finditer(text):
-        refs += [ref.replace(" ", "") for ref in _SINGLE_REF.findall(match.group(1))]
+        refs += _cited(match)
     return refs
+
+
+def _cited(match: re.Match[str]) -> list[str]:
+    """The clause numbers one 'Sections 4.2(b) and 5' citation names, without spaces."""
+    return [ref.replace(" ", "") for ref in _SINGLE_REF.findall(match.group(1))]
 
 
 def refs_governing(text: str, phrase: str) -> list[str]:
@@ -64,7 +70,7 @@ def refs_governing(text: str, phrase: str) -> list[str]:
     for position in (m.start() for m in re.finditer(re.escape(phrase), low)):
         for match in _SECTION_REF.finditer(text, 0, position):
             if len(text[match.end():position].split()) <= 4:
-                refs += [ref.replace(" ", "") for ref in _SINGLE_REF.findall(match.group(1))]
+                refs += _cited(match)
     return refs
 
 
@@ -249,11 +255,10 @@ def duty(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None:
     if _is_definition(view) or view.has(f"ignore:{rule.id}"):
         return None
     excluded = view.marks(f"notduty:{rule.id}")
-    governed = [m for m in view.marks(f"duty:{rule.id}")
-                if _duty_governed(view, m) and not any(x.start <= m.start and m.end <= x.end for x in excluded)]
+    duties = [m for m in view.marks(f"duty:{rule.id}") if _duty_governed(view, m)]
     rights = [m for m in view.marks(f"provright:{rule.id}")
               if (g := view.governor(m.start)).kind in ("permit", "oblige") and g.subject == "provider"]
-    governed += [m for m in rights if not any(x.start <= m.start and m.end <= x.end for x in excluded)]
+    governed = [m for m in duties + rights if not any(x.start <= m.start and m.end <= x.end for x in excluded)]
     tied = is_tied(view, context, governed)
     if governed and tied:
         return UnitVerdict(Status.PRESENT)
@@ -326,7 +331,7 @@ def right(view: UnitView, rule: Rule, context: TieContext) -> UnitVerdict | None
         elif governor.kind == "oblige" and governor.subject and view.has(
                 f"commit:{rule.id}" if governor.subject == "provider" else f"allow:{rule.id}"):
             verdict = UnitVerdict(Status.PRESENT)  # the provider submits to it; the counterparty must allow it
-        if verdict and (best is None or _right_rank(verdict.status) > _right_rank(best.status)):
+        if verdict and (best is None or right_rank(verdict.status) > right_rank(best.status)):
             best = verdict
     if best is None and view.has(f"conflict:{rule.id}") and view.has(f"topic:{rule.id}"):
         best = UnitVerdict(Status.CONFLICT, reason=rule.spec.get("conflict_reason"))
@@ -347,8 +352,4 @@ def _qualified_right(view: UnitView, rule: Rule, mark, governor: Governor) -> Un
 
 def right_rank(status: Status) -> int:
     """A bar on testing outranks a grant elsewhere; a grant with strings outranks a plain one."""
-    return _right_rank(status)
-
-
-def _right_rank(status: Status) -> int:
-    return {Status.CONFLICT: 3, Status.PARTIAL: 2, Status.PRESENT: 1, Status.MISSING: 0}[status]
+    return _RIGHT_RANK[status]

@@ -262,14 +262,13 @@ class UnitView:
         opening = tokens[clause:mark.start]
         if "neither" in opening and "nor" in opening[opening.index("neither"):]:
             return True  # "neither it nor any of its affiliates ... will use"
-        if any(phrase in " ".join(opening) for phrase in self.words.openers):
+        opening_text = " ".join(opening)
+        if any(phrase in opening_text for phrase in self.words.openers):
             return True  # "In no case and under no circumstance ... may THE CLIENT use"
         start = max(clause, mark.start - NEGATOR_WINDOW)
         text = " ".join(tokens[start:pos])
-        if any(phrase in text for phrase in self.words.not_negators):
-            text = text
-            for phrase in self.words.not_negators:
-                text = text.replace(phrase, "")
+        for phrase in self.words.not_negators:
+            text = text.replace(phrase, "")
         return any(word in self.words.negators for word in text.split())
 
     def subject(self, mark: Mark | None) -> str | None:
@@ -318,17 +317,14 @@ class UnitView:
 
     def near(self, prefix: str, start: int, end: int, before: int = 4, after: int = 12) -> Mark | None:
         """A mark with `prefix` just before [start, end) or shortly after it in the same clause."""
-        clause_end = self.clause_end(end)
+        clause_start, clause_end = self.clause_start(start), self.clause_end(end)
         for mark in self.marks(prefix):
-            if start - before <= mark.end and mark.end <= start and mark.start >= self.clause_start(start):
-                return mark
-            if start - before - 3 <= mark.end <= start and not any(
-                    t in (",", ";", ":") for t in self.unit.tokens[mark.end:start]) and mark.start >= self.clause_start(start):
-                return mark  # "any unlawful use of the Services by law-enforcement agencies"
-            if end <= mark.start and mark.end <= min(clause_end, end + after):
-                return mark
-            if end <= mark.start and mark.end <= clause_end and (self._opens_relative_clause(mark.start)
-                                                                 or self._closes_item(mark.end)):
+            if clause_start <= mark.start and mark.end <= start:
+                gap = self.unit.tokens[mark.end:start]
+                if len(gap) <= before or (len(gap) <= before + 3 and not any(t in (",", ";", ":") for t in gap)):
+                    return mark  # "unlawful ...", "any unlawful use of the Services by law-enforcement agencies"
+            if end <= mark.start and mark.end <= clause_end and (
+                    mark.end <= end + after or self._opens_relative_clause(mark.start) or self._closes_item(mark.end)):
                 return mark  # "... which is otherwise unlawful"; "..., in violation of applicable law."
             if start <= mark.start and mark.end <= end:
                 return mark

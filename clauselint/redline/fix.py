@@ -6,6 +6,7 @@ them atomically). The input files are only read.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -100,8 +101,6 @@ def _redline(path: str, document, findings, loaded, author: str, date: str) -> t
 def _broken_by_fix(data: bytes, lint: FileResult, with_files: Sequence[str], packs: Sequence[str],
                    model: str | None) -> dict[tuple[str, str], object]:
     """Findings present before the fix and not after it, read from the fixed document with its changes accepted."""
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="clauselint-fix-") as folder:
         fixed = Path(folder) / "fixed.docx"
         fixed.write_bytes(data)
